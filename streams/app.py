@@ -1,0 +1,47 @@
+"""The composition root: the one Faust app, configured from Settings."""
+
+from __future__ import annotations
+
+import faust
+
+from streams.metrics import Metrics
+from streams.settings import Settings, get_settings
+
+# Faust's default; only used when the module is imported without a broker configured
+# (unit tests, schema generation). `geoevents worker` starts the embedded broker and sets
+# GEO_BROKER before this module is imported.
+_UNCONFIGURED_BROKER = "kafka://127.0.0.1:9092"
+
+
+def create_app(settings: Settings) -> faust.App:
+    """A Faust app with safe settings for this service."""
+    return faust.App(
+        settings.app_id,
+        broker=settings.broker_url if settings.broker else _UNCONFIGURED_BROKER,
+        store=settings.store,
+        datadir=str(settings.data_dir / "state"),
+        autodiscover=["streams.agents", "streams.web"],
+        origin="streams",
+        topic_partitions=settings.topics.partitions,
+        topic_replication_factor=settings.topics.replication_factor,
+        # acks=all: an alert or event the service reports as sent survives a broker failover.
+        producer_acks=-1,
+        # Short group timeouts: a new group's first join waits about half the session timeout.
+        broker_session_timeout=settings.broker_session_timeout,
+        broker_rebalance_timeout=max(6.0, settings.broker_session_timeout * 0.6),
+        broker_heartbeat_interval=1.0,
+        broker_commit_interval=1.0,
+        consumer_group_instance_id=settings.consumer_instance_id,
+        consumer_auto_offset_reset="earliest",
+        web_enabled=True,
+        web_bind=settings.web_host,
+        web_port=settings.web_port,
+        # The table browser would expose article and alert state to anyone on the port.
+        web_tables_enabled=False,
+        logging_config=None,
+    )
+
+
+settings = get_settings()
+app = create_app(settings)
+metrics = Metrics()

@@ -1,0 +1,187 @@
+"""The geoevents command line: run, worker, broker, ingest, replay, schemas."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from streams.errors import GeoeventsError
+from streams.settings import DATA_DIR, get_settings
+
+cli = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Real-time geopolitical events from news, on Kafka.",
+)
+console = Console(stderr=True)
+
+SAMPLE_CORPUS = DATA_DIR / "sample" / "corpus.jsonl"
+
+Paths = Annotated[list[Path], typer.Argument(exists=True, dir_okay=False, readable=True)]
+
+
+def _fail(err: Exception) -> typer.Exit:
+    console.print(f"[bold red]error:[/] {err}")
+    return typer.Exit(code=2)
+
+
+@cli.command()
+def run(
+    keep_running: Annotated[
+        bool, typer.Option("--keep-running", help="Keep the broker and worker up after the feed.")
+    ] = False,
+    feed: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--feed", exists=True, dir_okay=False, help="Input files instead of the sample."
+        ),
+    ] = None,
+) -> None:
+    """The main job: embedded broker, a worker, the sample feed, alerts on screen."""
+    from streams.demo import run_demo
+
+    try:
+        code = run_demo(feed or [SAMPLE_CORPUS], keep_running=keep_running, console=console)
+    except GeoeventsError as err:
+        raise _fail(err) from err
+    raise typer.Exit(code=code)
+
+
+@cli.command()
+def worker(
+    logfile: Annotated[
+        Path | None, typer.Option(help="Write the worker log here instead of stderr.")
+    ] = None,
+) -> None:
+    """Run a stream worker; with no GEO_BROKER, start the embedded broker first."""
+    from streams.broker import EmbeddedBroker, ensure_topics, service_topics
+    from streams.rules import get_rules
+
+    settings = get_settings()
+    try:
+        get_rules()  # a bad rules file stops the start here, naming file, line and field
+    except GeoeventsError as err:
+        raise _fail(err) from err
+    broker = None
+    if settings.broker is None:
+        broker = EmbeddedBroker()
+        os.environ["GEO_BROKER"] = broker.start()
+        get_settings.cache_clear()
+        settings = get_settings()
+        console.print(f"embedded broker on {settings.broker}")
+    try:
+        asyncio.run(ensure_topics(settings.bootstrap_servers, service_topics(settings.topics)))
+        _run_worker(settings.log_level, logfile)
+    finally:
+        if broker is not None:
+            broker.stop()
+
+
+def _run_worker(loglevel: str, logfile: Path | None) -> None:
+    from faust.worker import Worker
+
+    from streams.app import app
+
+    if logfile is not None:
+        logfile.parent.mkdir(parents=True, exist_ok=True)
+    Worker(
+        app,
+        loglevel=loglevel,
+        logfile=str(logfile) if logfile else None,
+        redirect_stdouts=False,
+    ).execute_from_commandline()
+
+
+@cli.command()
+def broker(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 9092,
+) -> None:
+    """Run the embedded Kafka-protocol broker in the foreground, with the service's topics."""
+    from streams.broker import run_foreground
+
+    try:
+        run_foreground(host, port)
+    except GeoeventsError as err:
+        raise _fail(err) from err
+
+
+@cli.command()
+def ingest(
+    paths: Paths,
+    topic: Annotated[str | None, typer.Option(help="Topic to publish to.")] = None,
+    progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
+) -> None:
+    """Publish JSONL article files or plain-text wire copy to the articles topic."""
+    from streams.feed import publish, read_records
+
+    settings = get_settings()
+    if settings.broker is None:
+        raise _fail(GeoeventsError("set GEO_BROKER to the broker to publish to"))
+    try:
+        count = asyncio.run(
+            publish(
+                read_records(paths),
+                settings.bootstrap_servers,
+                topic or settings.topics.articles,
+                progress=progress,
+            )
+        )
+    except GeoeventsError as err:
+        raise _fail(err) from err
+    console.print(f"published {count} articles to {topic or settings.topics.articles}")
+
+
+@cli.command()
+def replay(
+    inputs: Paths,
+    out: Annotated[Path, typer.Option("--out", help="Directory for the five output files.")],
+) -> None:
+    """Run every stage in-process over the inputs, no broker; write the results to --out."""
+    from streams.feed import read_records
+    from streams.replay import Replay, write_outputs
+    from streams.rules import get_rules
+
+    try:
+        result = Replay(get_settings(), get_rules()).run(read_records(inputs))
+    except GeoeventsError as err:
+        raise _fail(err) from err
+    counts = write_outputs(result, out)
+    for name, count in counts.items():
+        console.print(f"{out / name}: {count}")
+    for alert in result.alerts:
+        console.print(f"[bold]{alert.kind}[/] {alert.title}")
+
+
+@cli.command()
+def schemas(
+    check: Annotated[
+        bool, typer.Option("--check", help="Fail if the committed files are stale.")
+    ] = False,
+) -> None:
+    """Generate JSON Schemas and the AsyncAPI document under schemas/."""
+    from streams import schemagen
+
+    if check:
+        stale = schemagen.stale()
+        if stale:
+            console.print(f"stale: {', '.join(stale)}; run `make schemas`")
+            raise typer.Exit(code=1)
+        console.print("schemas are up to date")
+        return
+    for path in schemagen.write():
+        console.print(f"wrote {path}")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,131 @@
+"""One settings object for the whole service, read from GEO_* environment variables."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DATA_DIR = Path(__file__).parent / "data"
+
+
+class TopicSettings(BaseModel):
+    """Topic names (GEO_TOPICS__<NAME>) and partition count (GEO_TOPICS__PARTITIONS)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    articles: str = "articles.raw"
+    """GEO_TOPICS__ARTICLES: raw articles from producers."""
+    articles_dlq: str = "articles.dlq"
+    """GEO_TOPICS__ARTICLES_DLQ: dead letters of any article-processing stage."""
+    mentions: str = "events.mentions"
+    """GEO_TOPICS__MENTIONS: every extracted mention, keyed by its canonical event."""
+    canonical: str = "events.canonical"
+    """GEO_TOPICS__CANONICAL: latest state of each canonical event (compacted)."""
+    alerts: str = "alerts"
+    """GEO_TOPICS__ALERTS: the outbox of alerts for delivery."""
+    alerts_dlq: str = "alerts.dlq"
+    """GEO_TOPICS__ALERTS_DLQ: alerts that could not be delivered."""
+    partitions: int = Field(default=4, ge=1)
+    """GEO_TOPICS__PARTITIONS: partitions for every topic the service creates."""
+    replication_factor: int = Field(default=1, ge=1)
+    """GEO_TOPICS__REPLICATION_FACTOR: replicas of topics and changelogs (3 in production)."""
+
+    def public(self) -> list[str]:
+        """The topics other services read or write, in flow order."""
+        return [
+            self.articles,
+            self.articles_dlq,
+            self.mentions,
+            self.canonical,
+            self.alerts,
+            self.alerts_dlq,
+        ]
+
+
+class LimitSettings(BaseModel):
+    """Input limits (GEO_LIMITS__<NAME>)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    max_article_bytes: int = Field(default=512 * 1024, ge=1024)
+    """GEO_LIMITS__MAX_ARTICLE_BYTES: a raw message larger than this is dead-lettered."""
+    max_body_chars: int = Field(default=200_000, ge=100)
+    """GEO_LIMITS__MAX_BODY_CHARS: an article body longer than this is dead-lettered."""
+
+
+class StateSettings(BaseModel):
+    """State retention (GEO_STATE__<NAME>)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    duplicate_window_seconds: float = Field(default=7 * 86400, gt=0)
+    """GEO_STATE__DUPLICATE_WINDOW_SECONDS: how long an article's fingerprint is remembered."""
+    event_window_seconds: float = Field(default=30 * 86400, gt=0)
+    """GEO_STATE__EVENT_WINDOW_SECONDS: how long a canonical event stays open for merging."""
+
+
+class Settings(BaseSettings):
+    """Service settings. Every field is read from an environment variable prefixed GEO_."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="GEO_",
+        env_nested_delimiter="__",
+        frozen=True,
+        extra="ignore",
+    )
+
+    broker: str | None = None
+    """GEO_BROKER: bootstrap servers (host:port[,host:port]); unset means the embedded broker."""
+    app_id: str = "geoevents"
+    """GEO_APP_ID: Faust application id, also the consumer group id."""
+    store: str = "memory://"
+    """GEO_STORE: Faust table store: memory:// for development, rocksdb:// in production."""
+    data_dir: Path = Path(".geoevents")
+    """GEO_DATA_DIR: where the worker keeps table state (RocksDB) and its logs."""
+    web_host: str = "127.0.0.1"
+    """GEO_WEB_HOST: address the worker's HTTP server binds (/metrics, /healthz, /readyz)."""
+    web_port: int = Field(default=6066, ge=0, le=65535)
+    """GEO_WEB_PORT: port of the worker's HTTP server."""
+    rules_file: Path = DATA_DIR / "rules.yaml"
+    """GEO_RULES_FILE: alert rules (YAML)."""
+    consumer_instance_id: str | None = None
+    """GEO_CONSUMER_INSTANCE_ID: static group membership id; set one per worker in production."""
+    broker_session_timeout: float = Field(default=10.0, gt=0)
+    """GEO_BROKER_SESSION_TIMEOUT: consumer session timeout in seconds."""
+    log_level: str = "WARNING"
+    """GEO_LOG_LEVEL: worker log level."""
+    topics: TopicSettings = TopicSettings()
+    limits: LimitSettings = LimitSettings()
+    state: StateSettings = StateSettings()
+
+    def internal_topics(self) -> dict[str, str]:
+        """Repartition topics between stages, named after the app so two apps never share one."""
+        return {
+            "by_fingerprint": f"{self.app_id}-articles-by-fingerprint",
+            "storied": f"{self.app_id}-articles-storied",
+            "by_block": f"{self.app_id}-mentions-by-block",
+        }
+
+    @property
+    def broker_url(self) -> str:
+        """The broker as Faust wants it (kafka://host:port;host:port)."""
+        if self.broker is None:
+            raise ValueError("no broker configured (GEO_BROKER); start the embedded one first")
+        hosts = [h.strip() for h in self.broker.split(",") if h.strip()]
+        return ";".join(h if "://" in h else f"kafka://{h}" for h in hosts)
+
+    @property
+    def bootstrap_servers(self) -> str:
+        """The broker as aiokafka wants it (host:port,host:port)."""
+        if self.broker is None:
+            raise ValueError("no broker configured (GEO_BROKER); start the embedded one first")
+        return ",".join(h.split("://", 1)[-1] for h in self.broker.split(",") if h.strip())
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The settings of this process, read once."""
+    return Settings()

@@ -1,0 +1,183 @@
+"""Events: merge mentions that report one real-world event into one canonical event."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from schemas import Actor, CanonicalEvent, EventMention, QuantityReport
+from schemas.event import SEVERITY_ORDER
+from streams.stages.state import State
+
+# How far apart two reports' event dates may be and still be one event. A launch or a
+# strike is a point in time; a deployment or a sanctions regime is reported over weeks.
+POINT_TOLERANCE_DAYS = 1
+ONGOING_TOLERANCE_DAYS = 21
+ONGOING_SUBTYPES = frozenset(
+    {"troop_deployment", "military_cooperation", "arms_transfer", "sanctions", "military_exercise"}
+)
+
+
+def blocking_key(mention: EventMention) -> str:
+    """Where candidate events meet: event root, subtype (or mode) and the primary actor."""
+    kind = mention.subtype or mention.mode or "-"
+    actor = mention.actors[0].code if mention.actors else "-"
+    return f"{mention.event_type}|{kind}|{actor}"
+
+
+@dataclass(frozen=True)
+class Merge:
+    """What merging one mention did."""
+
+    mention: EventMention
+    event: CanonicalEvent | None
+    """The event's new state, or None when nothing changed (a redelivered mention)."""
+    created: bool = False
+
+
+def merge_mention(mention: EventMention, blocks: State, now: float, window: float) -> Merge:
+    """Merge `mention` into an open event of its block, or open a new one.
+
+    Idempotent: a mention already merged changes nothing. A mention from a duplicate
+    article only ever joins an existing event; it never starts one.
+    """
+    key = blocking_key(mention)
+    stored = blocks.get(key, now) or []
+    events = [CanonicalEvent.model_validate(e) for e in stored]
+    events = [e for e in events if e.last_seen.timestamp() + window > now]
+    match = next((e for e in events if _same_event(e, mention)), None)
+    if match is not None and mention.mention_id in match.mention_ids:
+        return Merge(mention.model_copy(update={"event_id": match.event_id}), None)
+    if match is None:
+        if mention.duplicate_of is not None:
+            return Merge(mention, None)
+        event = _open(mention, key, {e.event_id for e in events})
+        events.append(event)
+        created = True
+    else:
+        event = _absorb(match, mention)
+        events = [event if e.event_id == event.event_id else e for e in events]
+        created = False
+    blocks.put(key, [e.model_dump(mode="json") for e in events], now, window)
+    return Merge(mention.model_copy(update={"event_id": event.event_id}), event, created)
+
+
+def _same_event(event: CanonicalEvent, mention: EventMention) -> bool:
+    tolerance = (
+        ONGOING_TOLERANCE_DAYS if (mention.subtype in ONGOING_SUBTYPES) else POINT_TOLERANCE_DAYS
+    )
+    if event.event_date and mention.event_date:
+        if abs((event.event_date - mention.event_date).days) > tolerance:
+            return False
+    here, there = event.location, mention.location
+    if here and there and here.country and there.country and here.country != there.country:
+        return False
+    return True
+
+
+def _event_id(key: str, anchor: date | None, country: str | None, salt: str = "") -> str:
+    text = f"{key}|{anchor}|{country or '-'}|{salt}"
+    return "ev-" + hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()[:16]
+
+
+def _seen_at(mention: EventMention) -> datetime:
+    return mention.published_at or datetime.now(UTC)
+
+
+def _open(mention: EventMention, key: str, taken: set[str]) -> CanonicalEvent:
+    country = mention.location.country if mention.location else None
+    event_id = _event_id(key, mention.event_date, country)
+    if event_id in taken:
+        # Another event of this block already holds that id (same day, no distinguishing
+        # place); fall back to the mention's own id, which is unique.
+        event_id = _event_id(key, mention.event_date, country, mention.mention_id)
+    seen = _seen_at(mention)
+    return CanonicalEvent(
+        event_id=event_id,
+        event_type=mention.event_type,
+        mode=mention.mode,
+        subtype=mention.subtype,
+        severity=mention.severity,
+        actors=list(mention.actors),
+        recipients=list(mention.recipients),
+        location=mention.location,
+        quantities=list(mention.quantities),
+        quantity_history=_reports(mention),
+        weapon=mention.weapon,
+        event_date=mention.event_date,
+        first_seen=seen,
+        last_seen=seen,
+        article_ids=[mention.article_id],
+        sources=[mention.source],
+        mention_ids=[mention.mention_id],
+        confidence=mention.confidence,
+        last_received_at=mention.received_at,
+    )
+
+
+def _absorb(event: CanonicalEvent, mention: EventMention) -> CanonicalEvent:
+    seen = _seen_at(mention)
+    history = _merge_history(event.quantity_history, _reports(mention))
+    location = event.location
+    if mention.location and (
+        location is None or (mention.location.subdivision and not location.subdivision)
+    ):
+        location = mention.location
+    dates = [d for d in (event.event_date, mention.event_date) if d is not None]
+    return event.model_copy(
+        update={
+            "severity": max(event.severity, mention.severity, key=SEVERITY_ORDER.__getitem__),
+            "actors": _union(event.actors, mention.actors),
+            "recipients": _union(event.recipients, mention.recipients),
+            "location": location,
+            "quantities": _latest_quantities(history),
+            "quantity_history": history,
+            "weapon": event.weapon or mention.weapon,
+            "event_date": min(dates) if dates else None,
+            "first_seen": min(event.first_seen, seen),
+            "last_seen": max(event.last_seen, seen),
+            "article_ids": sorted({*event.article_ids, mention.article_id}),
+            "sources": sorted({*event.sources, mention.source}),
+            "mention_ids": sorted({*event.mention_ids, mention.mention_id}),
+            "confidence": max(event.confidence, mention.confidence),
+            "last_received_at": mention.received_at,
+        }
+    )
+
+
+def _union(current: list[Actor], new: list[Actor]) -> list[Actor]:
+    codes = {a.code for a in current}
+    return [*current, *(a for a in new if a.code not in codes)]
+
+
+def _reports(mention: EventMention) -> list[QuantityReport]:
+    return [
+        QuantityReport(
+            quantity=q,
+            article_id=mention.article_id,
+            source=mention.source,
+            published_at=mention.published_at,
+        )
+        for q in mention.quantities
+    ]
+
+
+def _report_order(report: QuantityReport) -> tuple[Any, ...]:
+    published = report.published_at or datetime.min.replace(tzinfo=UTC)
+    return (published, report.article_id, report.quantity.unit, report.quantity.value)
+
+
+def _merge_history(old: list[QuantityReport], new: list[QuantityReport]) -> list[QuantityReport]:
+    known = {(r.article_id, r.quantity.unit, r.quantity.value) for r in old}
+    fresh = [r for r in new if (r.article_id, r.quantity.unit, r.quantity.value) not in known]
+    return sorted([*old, *fresh], key=_report_order)
+
+
+def _latest_quantities(history: list[QuantityReport]) -> list[Any]:
+    """The newest report's figure for each unit: a later 'up to 12,000' replaces 'some 8,000'."""
+    latest: dict[str, Any] = {}
+    for report in history:  # sorted oldest first, so later reports overwrite
+        latest[report.quantity.unit] = report.quantity
+    return list(latest.values())

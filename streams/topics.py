@@ -1,0 +1,38 @@
+"""Every topic the service reads or writes, declared once; agents import them from here."""
+
+from __future__ import annotations
+
+from streams.app import app, settings
+
+_names = settings.topics
+_internal = settings.internal_topics()
+
+
+def _topic(name: str, *, compacted: bool = False, internal: bool = False) -> object:
+    return app.topic(
+        name,
+        key_type=bytes,
+        value_type=bytes,
+        key_serializer="raw",
+        value_serializer="raw",
+        partitions=_names.partitions,
+        internal=internal,
+        compacting=compacted or None,
+    )
+
+
+# Public topics (see schemas/asyncapi.yaml).
+articles = _topic(_names.articles)
+articles_dlq = _topic(_names.articles_dlq)
+mentions = _topic(_names.mentions)
+canonical = _topic(_names.canonical, compacted=True)
+alerts = _topic(_names.alerts)
+alerts_dlq = _topic(_names.alerts_dlq)
+
+# Internal repartition topics: each routes records to the partition that owns their state.
+by_fingerprint = _topic(_internal["by_fingerprint"], internal=True)
+"""Accepted articles keyed by body fingerprint, so every copy of one text meets one partition."""
+storied = _topic(_internal["storied"], internal=True)
+"""Articles with story id and duplicate mark, keyed by article id again for extraction."""
+by_block = _topic(_internal["by_block"], internal=True)
+"""Mentions keyed by blocking key, so candidate reports of one event meet one partition."""

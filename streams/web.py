@@ -1,0 +1,33 @@
+"""The worker's HTTP endpoints: /metrics for Prometheus, /healthz and /readyz for probes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from prometheus_client import generate_latest
+
+from streams.app import app, metrics
+
+PROMETHEUS_TEXT = "text/plain; version=0.0.4"
+
+
+@app.page("/metrics")
+async def prometheus_metrics(self: Any, request: Any) -> Any:
+    """The service's own metrics in the Prometheus text format."""
+    return self.bytes(generate_latest(metrics.registry), content_type=PROMETHEUS_TEXT)
+
+
+@app.page("/healthz")
+async def healthz(self: Any, request: Any) -> Any:
+    """Alive: the worker's event loop answers. A liveness probe restarts it otherwise."""
+    return self.json({"status": "ok"})
+
+
+@app.page("/readyz")
+async def readyz(self: Any, request: Any) -> Any:
+    """Ready: the worker has joined its group, holds partitions and has recovered its tables."""
+    assigned = len(app.consumer.assignment()) if app.consumer else 0
+    recovered = app.tables.recovery.completed.is_set() if app.tables else False
+    ready = assigned > 0 and not app.rebalancing and recovered
+    body = {"ready": ready, "assigned_partitions": assigned, "rebalancing": app.rebalancing}
+    return self.json(body, status=200 if ready else 503)
