@@ -94,6 +94,7 @@ def _run_worker(loglevel: str, logfile: Path | None) -> None:
         loglevel=loglevel,
         logfile=str(logfile) if logfile else None,
         redirect_stdouts=False,
+        quiet=True,  # no banner or spinner: stdout is where the console channel pages
     ).execute_from_commandline()
 
 

@@ -12,6 +12,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer
 from rich.console import Console
@@ -35,11 +36,14 @@ def run_demo(inputs: list[Path], keep_running: bool, console: Console) -> int:
         console.print(f"[green]broker[/] embedded Kafka-protocol broker on {bootstrap}")
         asyncio.run(ensure_topics(bootstrap, service_topics(settings.topics)))
         port = free_port(settings.web_host)
-        worker = _start_worker(settings, bootstrap, port)
+        env = {"GEO_BROKER": bootstrap, "GEO_WEB_PORT": str(port)}
+        worker = start_worker(env, settings.data_dir / "worker.log")
         try:
-            _wait_ready(worker, settings.web_host, port, console)
+            with console.status("waiting for the worker to join its group..."):
+                wait_ready(worker, f"http://{settings.web_host}:{port}/readyz", READY_TIMEOUT)
+            console.print(f"[green]worker[/] ready on :{port}")
             count = asyncio.run(
-                publish(read_records(inputs), bootstrap, settings.topics.articles, progress=True)
+                publish(list(read_records(inputs)), bootstrap, settings.topics.articles)
             )
             console.print(f"[green]feed[/] published {count} articles; alerts appear below")
             consumed = [settings.topics.articles, settings.topics.canonical, settings.topics.alerts]
@@ -57,46 +61,46 @@ def run_demo(inputs: list[Path], keep_running: bool, console: Console) -> int:
         except KeyboardInterrupt:
             console.print("interrupted; stopping")
         finally:
-            _stop(worker)
+            stop_worker(worker)
     return 0
 
 
-def _start_worker(settings: Settings, bootstrap: str, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "GEO_BROKER": bootstrap, "GEO_WEB_PORT": str(port)}
-    log = settings.data_dir / "worker.log"
+def start_worker(env: dict[str, str], logfile: Path) -> subprocess.Popen[bytes]:
+    """Start `geoevents worker` as a child that dies with this process; env adds GEO_* vars."""
     return subprocess.Popen(  # noqa: S603 - our own interpreter and module, no shell
-        [sys.executable, "-m", "streams.cli", "worker", "--logfile", str(log)],
-        env=env,
+        [sys.executable, "-m", "streams.cli", "worker", "--logfile", str(logfile)],
+        env={**os.environ, **env},
+        # Safe here: no other threads run yet; the worker must not outlive this process.
         preexec_fn=die_with_parent(os.getpid()),
     )
 
 
-def _wait_ready(worker: subprocess.Popen[bytes], host: str, port: int, console: Console) -> None:
-    url = f"http://{host}:{port}/readyz"
-    deadline = time.monotonic() + READY_TIMEOUT
-    with console.status("waiting for the worker to join its group..."):
-        while time.monotonic() < deadline:
-            if worker.poll() is not None:
-                raise GeoeventsError(f"the worker exited with status {worker.returncode}")
-            try:
-                with urllib.request.urlopen(url, timeout=2) as answer:
-                    if json.load(answer).get("ready"):
-                        console.print(f"[green]worker[/] ready on :{port}")
-                        return
-            except (urllib.error.URLError, OSError, ValueError):
-                pass
-            time.sleep(0.5)
-    raise GeoeventsError(f"the worker was not ready after {READY_TIMEOUT:.0f}s")
+def wait_ready(worker: subprocess.Popen[bytes], url: str, timeout: float) -> None:
+    """Poll the worker's /readyz until it says ready; fail if it exits or times out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if worker.poll() is not None:
+            raise GeoeventsError(f"the worker exited with status {worker.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as answer:  # noqa: S310 - loopback
+                if json.load(answer).get("ready"):
+                    return
+        except (urllib.error.URLError, OSError, ValueError):
+            pass
+        time.sleep(0.25)
+    raise GeoeventsError(f"the worker was not ready after {timeout:.0f}s")
 
 
-def _stop(worker: subprocess.Popen[bytes]) -> None:
+def stop_worker(worker: subprocess.Popen[bytes], timeout: float = 30.0) -> int:
+    """SIGTERM the worker, wait for a clean shutdown, SIGKILL past the timeout."""
     if worker.poll() is None:
         worker.send_signal(signal.SIGTERM)
         try:
-            worker.wait(timeout=30)
+            worker.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             worker.kill()
             worker.wait()
+    return worker.returncode
 
 
 async def _summary(bootstrap: str, settings: Settings) -> dict[str, int]:
@@ -125,9 +129,16 @@ async def read_all(bootstrap: str, topic: str) -> list[tuple[bytes | None, bytes
             partitions = consumer.assignment()
         ends = await consumer.end_offsets(list(partitions))
         out: list[tuple[bytes | None, bytes]] = []
-        while any(await consumer.position(tp) < end for tp, end in ends.items()):
+        while not await _caught_up(consumer, ends):
             batch = await consumer.getmany(timeout_ms=500)
             out.extend((r.key, r.value) for records in batch.values() for r in records)
         return out
     finally:
         await consumer.stop()
+
+
+async def _caught_up(consumer: AIOKafkaConsumer, ends: dict[Any, int]) -> bool:
+    for tp, end in ends.items():
+        if await consumer.position(tp) < end:
+            return False
+    return True

@@ -7,16 +7,19 @@ import time
 from collections.abc import Iterable
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient
 
 from streams.errors import BrokerError
 
 
 async def group_lag(bootstrap: str, group: str, topics: Iterable[str]) -> dict[TopicPartition, int]:
-    """End offset minus committed offset for every partition of `topics` (uncommitted = 0)."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
-    await admin.start()
+    """End offset minus committed offset for every partition of `topics` (uncommitted = 0).
+
+    Reads the commits through a consumer of the group that is assigned partitions by hand,
+    so it never joins the group or triggers a rebalance of the workers.
+    """
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False
+    )
     await consumer.start()
     try:
         partitions = [
@@ -24,17 +27,17 @@ async def group_lag(bootstrap: str, group: str, topics: Iterable[str]) -> dict[T
             for topic in topics
             for p in sorted(consumer.partitions_for_topic(topic) or [])
         ]
-        committed = await admin.list_consumer_group_offsets(group)
-        ends = await consumer.end_offsets(partitions) if partitions else {}
+        if not partitions:
+            return {}
+        consumer.assign(partitions)
+        ends = await consumer.end_offsets(partitions)
         lag = {}
         for tp in partitions:
-            meta = committed.get(tp)
-            position = meta.offset if meta is not None and meta.offset >= 0 else 0
-            lag[tp] = max(ends.get(tp, 0) - position, 0)
+            committed = await consumer.committed(tp)
+            lag[tp] = max(ends.get(tp, 0) - (committed or 0), 0)
         return lag
     finally:
         await consumer.stop()
-        await admin.close()
 
 
 async def wait_drained(

@@ -11,10 +11,9 @@ def _state(name: str, help_text: str) -> ExpiringState:
         name,
         default=None,
         partitions=settings.topics.partitions,
+        # str keys and plain JSON values: both go through Faust's json codec.
         key_type=str,
         value_type=None,
-        key_serializer="json",
-        value_serializer="json",
         help=help_text,
     )
     return ExpiringState(table)

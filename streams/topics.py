@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from faust.types import TopicT
+
 from streams.app import app, settings
 
 _names = settings.topics
 _internal = settings.internal_topics()
 
 
-def _topic(name: str, *, compacted: bool = False, internal: bool = False) -> object:
+def _topic(name: str, *, compacted: bool = False, internal: bool = False) -> TopicT:
     return app.topic(
         name,
         key_type=bytes,

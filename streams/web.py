@@ -27,7 +27,8 @@ async def healthz(self: Any, request: Any) -> Any:
 async def readyz(self: Any, request: Any) -> Any:
     """Ready: the worker has joined its group, holds partitions and has recovered its tables."""
     assigned = len(app.consumer.assignment()) if app.consumer else 0
-    recovered = app.tables.recovery.completed.is_set() if app.tables else False
+    recovery = getattr(app.tables, "recovery", None)  # not on the abstract TableManagerT
+    recovered = recovery is not None and recovery.completed.is_set()
     ready = assigned > 0 and not app.rebalancing and recovered
     body = {"ready": ready, "assigned_partitions": assigned, "rebalancing": app.rebalancing}
     return self.json(body, status=200 if ready else 503)

@@ -1,0 +1,455 @@
+"""Unit tests of the keyword extractor: roles, figures, dates, traps, the corpus and the seed."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import streams
+from schemas import Actor, Article, ArticleRecord, EventMention
+from streams.errors import ConfigError
+from streams.stages import extract as extract_module
+from streams.stages.extract import extract
+
+REPO = Path(__file__).resolve().parents[3]
+SEED = REPO / ".." / "shared" / "examples" / "wire-seed.txt"
+SAMPLE = Path(streams.__file__).parent / "data" / "sample"
+THURSDAY = datetime(2026, 11, 12, 10, 0, tzinfo=UTC)
+
+
+def record(
+    body: str,
+    *,
+    title: str = "",
+    published: datetime | None = THURSDAY,
+    article_id: str = "t-1",
+    duplicate_of: str | None = None,
+) -> ArticleRecord:
+    article = Article(
+        id=article_id, source="Test Wire", title=title, body=body, published_at=published
+    )
+    return ArticleRecord(article=article, fingerprint="x", duplicate_of=duplicate_of)
+
+
+def only(body: str, **kwargs: Any) -> EventMention:
+    mentions = extract(record(body, **kwargs))
+    assert len(mentions) == 1, [(m.subtype, m.evidence.sentence) for m in mentions]
+    return mentions[0]
+
+
+def codes(actors: list[Actor]) -> list[str]:
+    return [a.code for a in actors]
+
+
+def wire_record(path: Path, source: str) -> ArticleRecord:
+    """The wire form: a 'date YYYY-MM-DD' marker on the first dateline's line, then the text."""
+    text = path.read_text(encoding="utf-8")
+    marker = re.search(r"date (\d{4}-\d{2}-\d{2})\s+", text)
+    assert marker is not None
+    published = datetime.fromisoformat(marker[1]).replace(tzinfo=UTC)
+    article = Article(
+        id=path.stem, source=source, body=text[marker.end() :], published_at=published
+    )
+    return ArticleRecord(article=article, fingerprint="x")
+
+
+def load_corpus() -> list[Article]:
+    lines = (SAMPLE / "corpus.jsonl").read_text(encoding="utf-8").splitlines()
+    return [Article.model_validate_json(line) for line in lines if line.strip()]
+
+
+# --- who, what, where, how many ---------------------------------------------------------------
+
+
+def test_icbm_launch_by_a_capital_is_a_critical_test_by_its_state() -> None:
+    m = only("Pyongyang fired a Hwasong-19 ICBM into the Sea of Japan on Wednesday.")
+    assert (m.event_type, m.mode, m.subtype) == ("MOBILIZE", "weapons", "missile_test")
+    assert (m.severity, m.weapon, codes(m.actors), m.recipients) == (
+        "critical",
+        "ICBM",
+        ["PRK"],
+        [],
+    )
+    assert m.location is not None
+    assert (m.location.name, m.location.country) == ("Sea of Japan", None)
+    assert m.event_date == date(2026, 11, 11)
+
+
+def test_intercontinental_ballistic_missile_is_an_icbm() -> None:
+    m = only("North Korea test-fired an intercontinental ballistic missile, Seoul said.")
+    assert (m.weapon, m.severity, codes(m.actors)) == ("ICBM", "critical", ["PRK"])
+
+
+def test_short_range_missiles_are_a_high_test_with_a_count() -> None:
+    m = only("North Korea launched two short-range ballistic missiles off its east coast.")
+    assert (m.weapon, m.severity) == ("SRBM", "high")
+    assert [(q.value, q.unit, q.qualifier) for q in m.quantities] == [(2, "missiles", "exact")]
+
+
+def test_nuclear_test_is_critical() -> None:
+    m = only("North Korea conducted a nuclear test at its northern mountain site on Thursday.")
+    assert (m.subtype, m.severity, codes(m.actors)) == ("nuclear_test", "critical", ["PRK"])
+    assert m.event_date == date(2026, 11, 12)
+
+
+def test_troops_present_in_a_foreign_region_are_a_high_deployment() -> None:
+    m = only("Some 8,000 North Korean soldiers are now in the Kursk region, officials said.")
+    assert (m.subtype, m.mode, m.severity) == ("troop_deployment", "troops", "high")
+    assert (codes(m.actors), codes(m.recipients)) == (["PRK"], ["RUS"])
+    assert m.location is not None
+    assert (m.location.name, m.location.country, m.location.subdivision) == (
+        "Kursk Oblast",
+        "RUS",
+        "RU-KRS",
+    )
+    assert [(q.value, q.unit, q.qualifier, q.text) for q in m.quantities] == [
+        (8000, "troops", "approximately", "Some 8,000 North Korean soldiers")
+    ]
+
+
+def test_deployment_to_a_country_locates_it_in_that_country() -> None:
+    m = only("The deployment of North Korean troops to Russia worries Seoul.")
+    assert (codes(m.actors), codes(m.recipients), m.severity) == (["PRK"], ["RUS"], "high")
+    assert m.location is not None
+    assert (m.location.name, m.location.country, m.location.subdivision) == ("Russia", "RUS", None)
+
+
+def test_troops_entering_a_region_are_a_deployment() -> None:
+    m = only("Ukraine said Russian troops had entered the Kharkiv region.")
+    assert (codes(m.actors), codes(m.recipients), m.severity) == (["RUS"], ["UKR"], "high")
+    assert m.location is not None and m.location.subdivision == "UA-63"
+
+
+def test_deployment_at_home_is_medium() -> None:
+    m = only("Ukraine sent more than 2,000 troops to the Donetsk region.")
+    assert (codes(m.actors), m.severity) == (["UKR"], "medium")
+    assert m.location is not None and m.location.subdivision == "UA-14"
+    assert [(q.value, q.qualifier) for q in m.quantities] == [(2000, "more_than")]
+
+
+@pytest.mark.parametrize(
+    ("phrase", "value", "qualifier"),
+    [
+        ("up to 12,000 troops", 12000, "at_most"),
+        ("as many as 500 soldiers", 500, "at_most"),
+        ("at least 300 troops", 300, "at_least"),
+        ("more than 100 soldiers", 100, "more_than"),
+        ("about 3,000 troops", 3000, "approximately"),
+        ("around 3 thousand soldiers", 3000, "approximately"),
+        ("nearly 900 troops", 900, "approximately"),
+        ("roughly 1,200 troops", 1200, "approximately"),
+        ("1,500 troops", 1500, "exact"),
+    ],
+)
+def test_troop_figures_keep_their_qualifier(phrase: str, value: int, qualifier: str) -> None:
+    m = only(f"Belarus sent {phrase} to Russia.")
+    assert [(q.value, q.unit, q.qualifier, q.text) for q in m.quantities] == [
+        (value, "troops", qualifier, phrase)
+    ]
+
+
+def test_casualties_are_counted_in_their_unit() -> None:
+    m = only("Russian forces shelled Kharkiv overnight, and at least 30 people were killed.")
+    assert (m.event_type, m.subtype, m.severity, codes(m.actors)) == (
+        "ASSAULT",
+        "shelling",
+        "high",
+        ["RUS"],
+    )
+    assert m.location is not None and m.location.subdivision == "UA-63"
+    assert [(q.value, q.unit, q.qualifier) for q in m.quantities] == [(30, "killed", "at_least")]
+    wounded = only("Israeli air strikes hit Gaza overnight; roughly 40 people were wounded.")
+    assert [(q.value, q.unit, q.qualifier) for q in wounded.quantities] == [
+        (40, "injured", "approximately")
+    ]
+    verb_first = only("Russian drones bombed Kherson, killing 12 and wounding about 40.")
+    assert [(q.value, q.unit, q.qualifier) for q in verb_first.quantities] == [
+        (12, "killed", "exact"),
+        (40, "injured", "approximately"),
+    ]
+
+
+def test_mass_casualties_make_an_attack_critical() -> None:
+    m = only("Israeli airstrikes killed more than 100 people in Gaza, health officials said.")
+    assert (m.subtype, m.severity, codes(m.actors)) == ("airstrike", "critical", ["ISR"])
+    assert m.location is not None and (m.location.name, m.location.country) == ("Gaza Strip", "PSE")
+
+
+def test_condemnation_names_the_condemners_and_whom_they_condemn() -> None:
+    m = only("Japan and South Korea condemned Russia's shelling of Kharkiv.")
+    assert (m.event_type, m.mode, m.subtype, m.severity) == (
+        "ACCUSE",
+        "disapprove",
+        "condemnation",
+        "low",
+    )
+    assert (codes(m.actors), codes(m.recipients)) == (["JPN", "KOR"], ["RUS"])
+
+
+def test_summit_and_talks_are_info_with_their_mode() -> None:
+    summit = only("Leaders of Japan, South Korea and Australia met in Tokyo for a summit.")
+    assert (summit.event_type, summit.subtype, summit.mode, summit.severity) == (
+        "CONSULT",
+        "summit",
+        "multilateral",
+        "info",
+    )
+    assert codes(summit.actors) == ["JPN", "KOR", "AUS"]
+    talks = only("China held talks with Vietnam on Monday.")
+    assert (talks.subtype, talks.mode, codes(talks.actors)) == ("talks", None, ["CHN", "VNM"])
+    visit = only("South Korea's president visited Japan on Friday.")
+    assert (visit.subtype, visit.mode) == ("talks", "visit")
+
+
+def test_dateline_and_place_of_a_meeting_are_not_actors() -> None:
+    m = only("WASHINGTON (Harbor Wire) — Japan condemned North Korea's missile launch.")
+    assert (codes(m.actors), codes(m.recipients)) == (["JPN"], ["PRK"])
+    assert m.evidence.sentence.startswith("Japan condemned")
+    talks = only("South Korean and Japanese leaders met in Washington on Friday.")
+    assert codes(talks.actors) == ["KOR", "JPN"]
+    assert talks.location is not None and talks.location.subdivision == "US-DC"
+
+
+def test_a_report_and_the_reaction_to_it_are_two_mentions() -> None:
+    body = (
+        "North Korea fired an ICBM that could reach the mainland U.S. Japan condemned the launch."
+    )
+    launch, condemnation = extract(record(body))
+    assert (launch.subtype, launch.severity) == ("missile_test", "critical")
+    assert launch.evidence.sentence.endswith("mainland U.S.")
+    assert (condemnation.subtype, codes(condemnation.actors)) == ("condemnation", ["JPN"])
+
+
+def test_one_mention_per_subtype_per_sentence() -> None:
+    m = only("North Korea fired an ICBM and later launched two cruise missiles.")
+    assert (m.weapon, m.severity) == ("ICBM", "critical")
+
+
+# --- traps: not current, not real, not political ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # negated
+        "Russia denies having troops in Belarus.",
+        "North Korea did not deploy troops to Russia, officials in Seoul insisted.",
+        "Belarus has never sent soldiers to Ukraine.",
+        "China refused to condemn Russia.",
+        # future or hypothetical
+        "North Korea plans to launch an ICBM before the end of the year.",
+        "North Korea will conduct a nuclear test soon, South Korea's spy agency said.",
+        "Pyongyang could fire a hypersonic missile at any time.",
+        "North Korea threatened to test-fire more missiles if the drills go ahead.",
+        "Russia may deploy troops to Belarus next spring.",
+        "If Iran tested a ballistic missile, Israel would respond.",
+        # in the past
+        "The 2017 nuclear test was North Korea's sixth.",
+        "Last year's launch of a North Korean ICBM drew wide condemnation.",
+        "North Korea carried out a nuclear test in 2017.",
+        "Officials recalled that North Korea launched an ICBM five years ago.",
+        # a question asserts nothing
+        "Does Russia still have North Korean troops in the Kursk region?",
+        # sports, business, technology, film, space
+        "The striker fired a shot into the net as City won the league match.",
+        "The home side launched a counterattack and the midfielder fired a shot at goal.",
+        "Lumora's product launch in Seoul drew crowds.",
+        "The launch of the new phone lifted Lumora's shares.",
+        "The software deployment reached 5,000 servers in Japan.",
+        "A new film about the war shows Russian troops shelling Kharkiv.",
+        "Japan's space agency launched an H3 rocket carrying a weather satellite.",
+        # war words that report no event of these kinds
+        "The Pentagon said U.S. troops in Syria came under fire.",
+        "Russia fired 40 missiles at the Ukrainian capital overnight.",
+        "The deployment will further destabilize the region and broaden Moscow's war on Ukraine.",
+        "Critics called it a dangerous and destabilizing development.",
+    ],
+)
+def test_trap_produces_nothing(body: str) -> None:
+    assert extract(record(body)) == []
+
+
+def test_off_topic_title_silences_the_whole_article() -> None:
+    body = "Its battle scenes show Russian forces shelling a village."
+    assert extract(record(body, title="War film opens to strong reviews")) == []
+    assert len(extract(record(body))) == 1
+
+
+def test_first_test_in_almost_a_year_is_current() -> None:
+    m = only("North Korea conducted its first ICBM test in almost a year on Thursday.")
+    assert (m.subtype, m.severity) == ("missile_test", "critical")
+
+
+# --- offsets, ids, copied fields, dates -------------------------------------------------------
+
+
+def test_evidence_offsets_point_into_the_body() -> None:
+    body = (
+        "  SEOUL (Harbor Wire) — North Korea fired an ICBM on Monday.\n\n"
+        "Mr. Kim said Japan condemned the launch.  Russia sent 3,000 troops\nto Belarus.\n"
+    )
+    mentions = extract(record(body))
+    assert [m.subtype for m in mentions] == ["missile_test", "condemnation", "troop_deployment"]
+    for m in mentions:
+        assert body[m.evidence.start : m.evidence.end] == m.evidence.sentence
+    assert mentions[1].evidence.sentence == "Mr. Kim said Japan condemned the launch."
+    for article in load_corpus():
+        for m in extract(ArticleRecord(article=article, fingerprint="x")):
+            assert article.body[m.evidence.start : m.evidence.end] == m.evidence.sentence
+
+
+def test_mention_fields_are_copied_and_the_id_is_deterministic() -> None:
+    published = datetime(2026, 11, 10, 1, 15, tzinfo=UTC)
+    rec = record(
+        "North Korea fired an ICBM.", article_id="a-9", published=published, duplicate_of="a-1"
+    )
+    m = extract(rec)[0]
+    key = f"a-9|{m.evidence.start}|{m.evidence.end}|MOBILIZE|missile_test"
+    assert m.mention_id == hashlib.sha1(key.encode()).hexdigest()[:16]
+    assert (m.article_id, m.source, m.published_at) == ("a-9", "Test Wire", published)
+    assert (m.duplicate_of, m.event_id) == ("a-1", None)
+    assert 0 < m.confidence <= 1
+    assert extract(rec) == [m]
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("on Thursday", date(2026, 11, 12)),
+        ("on Monday", date(2026, 11, 9)),
+        ("Friday", date(2026, 11, 6)),
+        ("today", date(2026, 11, 12)),
+        ("yesterday", date(2026, 11, 11)),
+        ("at dawn", date(2026, 11, 12)),
+    ],
+)
+def test_weekdays_resolve_to_the_last_such_day_on_or_before_publication(
+    words: str, expected: date
+) -> None:
+    assert only(f"North Korea fired an ICBM {words}.").event_date == expected
+
+
+def test_no_publication_date_means_no_event_date() -> None:
+    assert only("North Korea fired an ICBM on Thursday.", published=None).event_date is None
+
+
+# --- the bundled sample and the real seed -----------------------------------------------------
+
+
+def high_subjects(mentions: list[EventMention]) -> set[tuple[str | None, str, tuple[str, ...]]]:
+    return {
+        (m.subtype, m.severity, tuple(codes(m.actors)))
+        for m in mentions
+        if m.severity in ("high", "critical")
+    }
+
+
+def test_corpus_has_exactly_two_high_subjects_and_quiet_off_topic_articles() -> None:
+    articles = load_corpus()
+    assert len(articles) == 12
+    assert [a.published_at for a in articles] == sorted(a.published_at for a in articles)  # type: ignore[type-var]
+    by_article = {a.id: extract(ArticleRecord(article=a, fingerprint="x")) for a in articles}
+    everything = [m for mentions in by_article.values() for m in mentions]
+    assert high_subjects(everything) == {
+        ("missile_test", "critical", ("PRK",)),
+        ("troop_deployment", "high", ("PRK",)),
+    }
+    quiet = [
+        a.id for a in articles if re.search(r"sport|business|tech|culture|analysis", a.url or "")
+    ]
+    assert len(quiet) == 5
+    assert all(by_article[i] == [] for i in quiet)
+    figures = {(q.value, q.qualifier) for m in everything for q in m.quantities}
+    assert figures == {(8000, "approximately"), (12000, "at_most")}
+    assert {"condemnation", "summit"} <= {m.subtype for m in everything}
+
+
+def test_corpus_copy_reads_the_same_as_its_original() -> None:
+    original, copy = load_corpus()[:2]
+    assert original.source != copy.source and original.title != copy.title
+
+    def facts(article: Article) -> list[tuple[object, ...]]:
+        return [
+            (m.subtype, m.severity, m.weapon, codes(m.actors), m.event_date)
+            for m in extract(ArticleRecord(article=article, fingerprint="x"))
+        ]
+
+    assert (
+        facts(original)
+        == facts(copy)
+        == [("missile_test", "critical", "ICBM", ["PRK"], date(2026, 11, 10))]
+    )
+
+
+def test_sample_wire_file_reports_the_launch_reaction_and_deployment() -> None:
+    mentions = extract(wire_record(SAMPLE / "wire.txt", "Harbor Wire"))
+    assert [(m.subtype, m.severity) for m in mentions] == [
+        ("missile_test", "critical"),
+        ("condemnation", "low"),
+        ("troop_deployment", "high"),
+    ]
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="shared seed file is not beside the repo")
+def test_seed_article_yields_the_expected_events_and_no_other_alarm() -> None:
+    rec = wire_record(SEED, "AP")
+    assert rec.article.published_at == datetime(2024, 2, 6, tzinfo=UTC)
+    mentions = extract(rec)
+    for m in mentions:
+        assert rec.article.body[m.evidence.start : m.evidence.end] == m.evidence.sentence
+    deployments = [m for m in mentions if m.subtype == "troop_deployment"]
+    assert all(codes(m.actors) == ["PRK"] and m.severity == "high" for m in deployments)
+    assert any(
+        m.location is not None
+        and m.location.subdivision == "RU-KRS"
+        and (8000, "troops", "approximately")
+        in [(q.value, q.unit, q.qualifier) for q in m.quantities]
+        for m in deployments
+    )
+    assert any(
+        codes(m.recipients) == ["RUS"]
+        and m.location is not None
+        and m.location.country == "RUS"
+        and [(q.value, q.qualifier) for q in m.quantities] == [(12000, "at_most")]
+        for m in deployments
+    )
+    tests = [m for m in mentions if m.subtype == "missile_test"]
+    assert [(m.weapon, m.severity, codes(m.actors)) for m in tests] == [
+        ("ICBM", "critical", ["PRK"])
+    ]
+    condemnations = [m for m in mentions if m.subtype == "condemnation"]
+    assert [codes(m.actors) for m in condemnations] == [["USA", "KOR", "JPN"]]
+    assert high_subjects(mentions) == {
+        ("missile_test", "critical", ("PRK",)),
+        ("troop_deployment", "high", ("PRK",)),
+    }
+
+
+# --- the gazetteer file -----------------------------------------------------------------------
+
+
+def test_bad_gazetteer_names_file_line_and_entry(tmp_path: Path) -> None:
+    bad = tmp_path / "gazetteer.yaml"
+    bad.write_text(
+        "actors:\n"
+        "  - {code: USA, name: United States, aliases: [United States]}\n"
+        "  - {code: korea, name: South Korea, aliases: [Seoul]}\n"
+        "places: []\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match=r"gazetteer\.yaml:3: entry actors\.1\.code"):
+        extract_module._load_gazetteer(bad)
+    bad.write_text(
+        "actors:\n"
+        "  - {code: USA, name: United States, aliases: [US]}\n"
+        "  - {code: AUS, name: Australia, aliases: [US]}\n"
+        "places: []\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match=r"gazetteer\.yaml:3: entry actors\.1 \(Australia\)"):
+        extract_module._load_gazetteer(bad)
