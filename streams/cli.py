@@ -26,7 +26,8 @@ Paths = Annotated[list[Path], typer.Argument(exists=True, dir_okay=False, readab
 
 
 def _fail(err: Exception) -> typer.Exit:
-    console.print(f"[bold red]error:[/] {err}")
+    # No markup (error text may hold [brackets]) and no wrapping (keep file:line intact).
+    console.print(f"error: {err}", style="red", markup=False, highlight=False, soft_wrap=True)
     return typer.Exit(code=2)
 
 

@@ -118,7 +118,9 @@ def _article_row(record: ArticleRecord, key: bytes | None) -> dict[str, Any]:
         "story_id": record.story_id,
         "duplicate_of": record.duplicate_of,
         "source": record.article.source,
-        "published_at": record.article.published_at,
+        "published_at": (
+            record.article.published_at.isoformat() if record.article.published_at else None
+        ),
     }
 
 

@@ -1,0 +1,94 @@
+"""Replay runs every stage in-process and writes the five output files of the contract."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from streams.cli import cli
+from streams.feed import RawRecord
+from streams.replay import Replay
+from streams.rules import get_rules
+from streams.settings import Settings
+from streams.stages import extract
+from tests.conftest import SAMPLE
+
+FILES = ["articles.jsonl", "mentions.jsonl", "events.jsonl", "alerts.jsonl", "dead_letters.jsonl"]
+
+
+def rows(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_replay_command_writes_the_contract(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_bytes(b'{"id": "broken", "source": "x"}\nnot json at all\n')
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["replay", str(SAMPLE), str(bad), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == sorted(FILES)
+
+    articles = rows(out / "articles.jsonl")
+    assert len(articles) == 14
+    assert {a["status"] for a in articles} == {"accepted", "dead_letter"}
+    for article in articles:
+        assert {"article_id", "status", "story_id", "duplicate_of"} <= set(article)
+
+    alerts = rows(out / "alerts.jsonl")
+    assert sorted(a["event"]["subtype"] for a in alerts) == ["missile_test", "troop_deployment"]
+    for alert in alerts:
+        assert {"alert_id", "event_id", "kind", "severity", "title", "article_ids", "rule"} <= set(
+            alert
+        )
+
+    events = {e["event_id"]: e for e in rows(out / "events.jsonl")}
+    for mention in rows(out / "mentions.jsonl"):
+        assert mention["event_id"] in events
+        assert {"sentence", "start", "end"} <= set(mention["evidence"])
+    for event in events.values():
+        assert event["first_seen"] <= event["last_seen"]
+
+    letters = rows(out / "dead_letters.jsonl")
+    assert sorted(d["reason"] for d in letters) == ["invalid_fields", "not_json"]
+
+
+def test_replay_orders_by_published_at_and_keeps_input_order_for_ties() -> None:
+    def record(article_id: str, published: str | None) -> RawRecord:
+        article = {
+            "id": article_id,
+            "source": "S",
+            "body": f"Body {article_id}.",
+            "published_at": published,
+        }
+        return RawRecord(key=article_id.encode(), value=json.dumps(article).encode(), origin="t")
+
+    records = [
+        record("late", "2026-11-20T10:00:00Z"),
+        record("early", "2026-11-19T10:00:00Z"),
+        record("tie-a", "2026-11-19T12:00:00Z"),
+        record("tie-b", "2026-11-19T12:00:00Z"),
+    ]
+    result = Replay(Settings(), get_rules()).run(records)
+    assert [a["article_id"] for a in result.articles] == ["early", "tie-a", "tie-b", "late"]
+
+
+def test_stage_failure_is_a_dead_letter_not_a_crash(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = extract.extract
+
+    def flaky(record):  # type: ignore[no-untyped-def]
+        if record.article.id.endswith("0041"):
+            raise RuntimeError("extractor bug")
+        return real(record)
+
+    monkeypatch.setattr(extract, "extract", flaky)
+    from streams.feed import read_records
+
+    result = Replay(Settings(), get_rules()).run(read_records([SAMPLE]))
+    (letter,) = result.dead_letters
+    assert letter.stage == "extract" and letter.reason == "processing_error"
+    assert "RuntimeError: extractor bug" in letter.error
+    assert json.loads(letter.original)["id"].endswith("0041")
+    assert sum(a["status"] == "accepted" for a in result.articles) == 11
