@@ -377,8 +377,13 @@ class EmbeddedBroker:
         self.stop()
 
 
-def run_foreground(host: str = "127.0.0.1", port: int = 9092, log_path: Path | None = None) -> None:
-    """Run the embedded broker until SIGINT or SIGTERM (`geoevents broker`)."""
+def run_foreground(
+    host: str = "127.0.0.1",
+    port: int = 9092,
+    log_path: Path | None = None,
+    topics: Iterable[TopicSpec] = (),
+) -> None:
+    """Run the embedded broker, with `topics` created, until SIGINT or SIGTERM."""
     stopping = threading.Event()
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
@@ -388,6 +393,9 @@ def run_foreground(host: str = "127.0.0.1", port: int = 9092, log_path: Path | N
     broker = EmbeddedBroker(host, port, log_path)
     try:
         broker.start()
+        specs = list(topics)
+        if specs:
+            _run_blocking(lambda: ensure_topics(broker.bootstrap, specs))
         print(f"Kafka-protocol broker listening on {broker.bootstrap} (Ctrl-C to stop)", flush=True)
         # Wake up now and then to notice a broker that died on its own.
         while not stopping.wait(0.5):

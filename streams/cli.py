@@ -105,10 +105,10 @@ def broker(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 9092,
 ) -> None:
     """Run the embedded Kafka-protocol broker in the foreground, with the service's topics."""
-    from streams.broker import run_foreground
+    from streams.broker import run_foreground, service_topics
 
     try:
-        run_foreground(host, port)
+        run_foreground(host, port, topics=service_topics(get_settings().topics))
     except GeoeventsError as err:
         raise _fail(err) from err
 
