@@ -19,6 +19,10 @@ cli = typer.Typer(
     help="Real-time geopolitical events from news, on Kafka.",
 )
 console = Console(stderr=True)
+eval_cli = typer.Typer(no_args_is_help=True, help="Measure quality against labelled data.")
+bench_cli = typer.Typer(no_args_is_help=True, help="Measure speed and memory; prints figures.")
+cli.add_typer(eval_cli, name="eval")
+cli.add_typer(bench_cli, name="bench")
 
 SAMPLE_CORPUS = DATA_DIR / "sample" / "corpus.jsonl"
 

@@ -1,0 +1,1 @@
+"""Quality measurement: scorers behind `geoevents eval` and speed behind `geoevents bench`."""
