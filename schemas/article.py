@@ -39,7 +39,9 @@ class ArticleRecord(Payload):
     """An accepted article after intake and story assignment (internal topic)."""
 
     article: Article
-    fingerprint: str = Field(description="Hash of the normalised body, for exact duplicates.")
+    signature: list[int] | None = Field(
+        default=None, description="MinHash signature of the body, for near-duplicate detection."
+    )
     story_id: str | None = None
     duplicate_of: str | None = Field(
         default=None, description="Id of the first copy when this article is a duplicate."

@@ -16,7 +16,7 @@ from streams.rules import RuleSet
 from streams.settings import Settings
 from streams.stages import alerts, events, extract, intake, stories
 from streams.stages.dead_letters import dead_letter
-from streams.stages.state import ExpiringState
+from streams.stages.state import SWEEP_INTERVAL, ExpiringState
 
 
 @dataclass
@@ -36,16 +36,25 @@ class Replay:
     def __init__(self, settings: Settings, rules: RuleSet) -> None:
         self.settings = settings
         self.rules = rules
-        self.fingerprints = ExpiringState({})
+        self.stories = stories.StoryStage(ExpiringState({}), settings.state)
         self.blocks = ExpiringState({})
         self.paged = ExpiringState({})
         self.result = ReplayResult()
+        self._swept = 0.0
 
     def run(self, records: Iterable[RawRecord]) -> ReplayResult:
         """Process records in published_at order (input order for ties and missing dates)."""
         for now, record, article in _in_time_order(records, self.settings):
             self._one(now, record, article)
+            if now - self._swept >= SWEEP_INTERVAL:
+                self._sweep(now)
         return self.result
+
+    def _sweep(self, now: float) -> None:
+        # As the worker's agents do: expired state goes, so memory stays bounded.
+        self._swept = now
+        for state in (self.stories.copies.state, self.blocks, self.paged):
+            state.sweep(now)
 
     def _one(self, now: float, record: RawRecord, article: Any) -> None:
         key = record.key
@@ -54,12 +63,7 @@ class Replay:
             return
         stage = "stories"
         try:
-            stored = stories.assign_story(
-                intake.to_record(article),
-                self.fingerprints,
-                now,
-                self.settings.state.duplicate_window_seconds,
-            )
+            stored = self.stories.assign(intake.to_record(article), now)
             stage = "extract"
             mentions = extract.extract(stored)
             stage = "events"

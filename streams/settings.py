@@ -62,7 +62,7 @@ class StateSettings(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     duplicate_window_seconds: float = Field(default=7 * 86400, gt=0)
-    """GEO_STATE__DUPLICATE_WINDOW_SECONDS: how long an article's fingerprint is remembered."""
+    """GEO_STATE__DUPLICATE_WINDOW_SECONDS: how long a first copy is remembered for its copies."""
     event_window_seconds: float = Field(default=30 * 86400, gt=0)
     """GEO_STATE__EVENT_WINDOW_SECONDS: how long a canonical event stays open for merging."""
 
@@ -104,7 +104,7 @@ class Settings(BaseSettings):
     def internal_topics(self) -> dict[str, str]:
         """Repartition topics between stages, named after the app so two apps never share one."""
         return {
-            "by_fingerprint": f"{self.app_id}-articles-by-fingerprint",
+            "for_stories": f"{self.app_id}-articles-for-stories",
             "storied": f"{self.app_id}-articles-storied",
             "by_block": f"{self.app_id}-mentions-by-block",
         }

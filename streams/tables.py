@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from aiokafka.partitioner import murmur2
+
 from streams.app import app, settings
-from streams.stages.state import ExpiringState
+from streams.stages.state import SWEEP_INTERVAL, ExpiringState
 
 
-def _state(name: str, help_text: str) -> ExpiringState:
+def _state(name: str, help_text: str, partitions: int | None = None) -> ExpiringState:
     table = app.Table(
         name,
         default=None,
-        partitions=settings.topics.partitions,
+        partitions=partitions or settings.topics.partitions,
         # str keys and plain JSON values: both go through Faust's json codec.
         key_type=str,
         value_type=None,
@@ -19,7 +21,34 @@ def _state(name: str, help_text: str) -> ExpiringState:
     return ExpiringState(table)
 
 
-fingerprints = _state("fingerprints", "First article seen per body fingerprint")
+copies = _state("first-copies", "First copies with their MinHash signature and story", 1)
 blocks = _state("event-blocks", "Open canonical events per blocking key")
 paged = _state("paged", "Highest severity evaluated per canonical event")
 delivered = _state("delivered", "Alert and channel pairs already delivered")
+
+
+class Sweeper:
+    """Deletes a table's expired entries now and then, from inside its agent.
+
+    A Faust table writes a deletion to the changelog partition of the message being
+    processed, so a sweep only touches keys that live on that partition: keys are the
+    message keys of the agent's topic, placed by Kafka's default (murmur2) partitioner.
+    """
+
+    def __init__(self, state: ExpiringState, partitions: int, interval: float = SWEEP_INTERVAL):
+        self.state = state
+        self.partitions = partitions
+        self.interval = interval
+        self._last: dict[int, float] = {}
+
+    def maybe(self, now: float, partition: int) -> int:
+        """Sweep `partition`'s keys if `interval` stream seconds passed since its last sweep."""
+        last = self._last.setdefault(partition, now)
+        if now - last < self.interval:
+            return 0
+        self._last[partition] = now
+        return self.state.sweep(now, owns=lambda key: self.partition_of(key) == partition)
+
+    def partition_of(self, key: str) -> int:
+        """The partition Kafka's default partitioner gives this key."""
+        return (murmur2(key.encode()) & 0x7FFFFFFF) % self.partitions

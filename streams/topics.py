@@ -10,14 +10,16 @@ _names = settings.topics
 _internal = settings.internal_topics()
 
 
-def _topic(name: str, *, compacted: bool = False, internal: bool = False) -> TopicT:
+def _topic(
+    name: str, *, compacted: bool = False, internal: bool = False, partitions: int | None = None
+) -> TopicT:
     return app.topic(
         name,
         key_type=bytes,
         value_type=bytes,
         key_serializer="raw",
         value_serializer="raw",
-        partitions=_names.partitions,
+        partitions=partitions or _names.partitions,
         internal=internal,
         compacting=compacted or None,
     )
@@ -32,8 +34,9 @@ alerts = _topic(_names.alerts)
 alerts_dlq = _topic(_names.alerts_dlq)
 
 # Internal repartition topics: each routes records to the partition that owns their state.
-by_fingerprint = _topic(_internal["by_fingerprint"], internal=True)
-"""Accepted articles keyed by body fingerprint, so every copy of one text meets one partition."""
+for_stories = _topic(_internal["for_stories"], internal=True, partitions=1)
+"""Accepted articles with their compact features, on the one partition that sees them all
+(near-duplicates and stories need a global view; see docs/stories.md for its capacity)."""
 storied = _topic(_internal["storied"], internal=True)
 """Articles with story id and duplicate mark, keyed by article id again for extraction."""
 by_block = _topic(_internal["by_block"], internal=True)

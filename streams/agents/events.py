@@ -16,11 +16,13 @@ from streams.stages import events as stage
 async def events(stream: Any) -> None:
     """mentions-by-block -> events.mentions, events.canonical (both keyed by event id)"""
     window = settings.state.event_window_seconds
+    sweeper = tables.Sweeper(tables.blocks, settings.topics.partitions)
     async for event in stream.events():
         async with dead_letters("events", event, topics.articles_dlq):
             mention = EventMention.model_validate_json(event.value)
             now = stream_time(mention.published_at, event.message.timestamp)
             merged = stage.merge_mention(mention, tables.blocks, now, window)
+            sweeper.maybe(now, event.message.partition)
             key = (merged.mention.event_id or "").encode() or None
             await topics.mentions.send(key=key, value=merged.mention.to_json_bytes())
             if merged.event is not None:

@@ -1,4 +1,4 @@
-"""Intake agent: validate raw articles, dead-letter bad ones, route good ones by fingerprint."""
+"""Intake agent: validate raw articles, dead-letter bad ones, send good ones to the story stage."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from streams.stages import intake as stage
 
 @app.agent(topics.articles, name="intake")
 async def intake(stream: Any) -> None:
-    """articles.raw -> articles-by-fingerprint | articles.dlq"""
+    """articles.raw -> articles-for-stories | articles.dlq"""
     limits = settings.limits
     async for event in stream.events():
         metrics.articles_consumed.inc()
@@ -21,8 +21,8 @@ async def intake(stream: Any) -> None:
             article = stage.parse_article(
                 event.value, limits.max_article_bytes, limits.max_body_chars
             )
+            # The signature is computed here, partition-parallel, so the one story partition
+            # only compares compact features.
             record = stage.to_record(article).model_copy(update={"received_at": datetime.now(UTC)})
-            await topics.by_fingerprint.send(
-                key=record.fingerprint.encode(), value=record.to_json_bytes()
-            )
+            await topics.for_stories.send(key=article.id.encode(), value=record.to_json_bytes())
             metrics.articles_accepted.inc()

@@ -1,4 +1,4 @@
-"""Stories agent: mark copies and assign story ids where every copy of a text meets."""
+"""Stories agent: mark near-duplicates and assign story ids on the one partition that sees all."""
 
 from __future__ import annotations
 
@@ -9,18 +9,26 @@ from streams import tables, topics
 from streams.app import app, metrics, settings
 from streams.clock import stream_time
 from streams.dlq import dead_letters
-from streams.stages import stories as stage
+from streams.stages.stories import StoryStage
 
 
-@app.agent(topics.by_fingerprint, name="stories")
+@app.agent(topics.for_stories, name="stories")
 async def stories(stream: Any) -> None:
-    """articles-by-fingerprint -> articles-storied (keyed by article id again)"""
-    window = settings.state.duplicate_window_seconds
+    """articles-for-stories -> articles-storied (keyed by article id, all partitions)"""
+    stage = StoryStage(tables.copies, settings.state)
+    sweeper = tables.Sweeper(tables.copies, partitions=1)
+    generation = None
     async for event in stream.events():
         async with dead_letters("stories", event, topics.articles_dlq):
             record = ArticleRecord.model_validate_json(event.value)
             now = stream_time(record.article.published_at, event.message.timestamp)
-            record = stage.assign_story(record, tables.fingerprints, now, window)
+            if generation != app.consumer_generation_id:
+                # Tables are recovered before a new assignment's first message arrives: the
+                # in-memory indexes are rebuilt from them once per rebalance.
+                stage.rebuild(now)
+                generation = app.consumer_generation_id
+            record = stage.assign(record, now)
+            sweeper.maybe(now, event.message.partition)
             if record.duplicate_of is not None:
                 metrics.duplicates.inc()
             await topics.storied.send(key=record.article.id.encode(), value=record.to_json_bytes())

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-import re
 import unicodedata
 
 from pydantic import ValidationError
 
 from schemas import Article, ArticleRecord
 from streams.errors import RejectedMessage
-
-_SPACES = re.compile(r"\s+")
-# Typographic variants that syndicated copies swap freely; folded before fingerprinting.
-_FOLD = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2014": "-"})
+from streams.stages.neardup import signature
 
 
 def parse_article(raw: bytes, max_bytes: int, max_body_chars: int) -> Article:
@@ -56,12 +51,6 @@ def normalise(article: Article) -> Article:
     return article.model_copy(update={"body": body.strip(), "title": title})
 
 
-def fingerprint(body: str) -> str:
-    """A hash of the body that ignores case, spacing and typographic quote variants."""
-    folded = _SPACES.sub(" ", body.translate(_FOLD).casefold()).strip()
-    return hashlib.sha256(folded.encode()).hexdigest()[:32]
-
-
 def to_record(article: Article) -> ArticleRecord:
-    """The record the next stage consumes."""
-    return ArticleRecord(article=article, fingerprint=fingerprint(article.body))
+    """The record the story stage consumes, with the compact features it compares."""
+    return ArticleRecord(article=article, signature=signature(article.body))

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping
 from typing import Any, Protocol
+
+SWEEP_INTERVAL = 600.0
+"""Stream seconds between sweeps of expired state, in a worker's agents and in replay."""
 
 
 class State(Protocol):
@@ -45,9 +48,11 @@ class ExpiringState:
     def delete(self, key: str) -> None:
         self._map.pop(key, None)
 
-    def sweep(self, now: float) -> int:
-        """Delete every expired entry; returns how many were removed."""
-        expired = [k for k, e in list(self._map.items()) if _expired(e, now)]
+    def sweep(self, now: float, owns: Callable[[str], bool] | None = None) -> int:
+        """Delete every expired entry (of the keys `owns` accepts); returns how many."""
+        expired = [
+            k for k, e in list(self._map.items()) if _expired(e, now) and (owns is None or owns(k))
+        ]
         for key in expired:
             self._map.pop(key, None)
         return len(expired)

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from streams.errors import RejectedMessage
-from streams.stages.intake import fingerprint, parse_article
+from streams.stages.intake import parse_article
 
 GOOD = {
     "id": "a1",
@@ -55,10 +55,3 @@ def test_bad_input_is_rejected_with_reason(raw: bytes, reason: str) -> None:
 def test_missing_field_is_named() -> None:
     with pytest.raises(RejectedMessage, match="id: Field required"):
         parse(json.dumps({"source": "Wire", "body": "x"}).encode())
-
-
-def test_fingerprint_ignores_case_spacing_and_quote_style() -> None:
-    a = fingerprint("He said \u201cno\u201d \u2014 twice.\n\nThen left.")
-    b = fingerprint('he  said "no" - twice. then left.')
-    assert a == b
-    assert a != fingerprint("He said yes twice. Then left.")

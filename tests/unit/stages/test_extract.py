@@ -33,7 +33,7 @@ def record(
     article = Article(
         id=article_id, source="Test Wire", title=title, body=body, published_at=published
     )
-    return ArticleRecord(article=article, fingerprint="x", duplicate_of=duplicate_of)
+    return ArticleRecord(article=article, duplicate_of=duplicate_of)
 
 
 def only(body: str, **kwargs: Any) -> EventMention:
@@ -55,7 +55,7 @@ def wire_record(path: Path, source: str) -> ArticleRecord:
     article = Article(
         id=path.stem, source=source, body=text[marker.end() :], published_at=published
     )
-    return ArticleRecord(article=article, fingerprint="x")
+    return ArticleRecord(article=article)
 
 
 def load_corpus() -> list[Article]:
@@ -299,7 +299,7 @@ def test_evidence_offsets_point_into_the_body() -> None:
         assert body[m.evidence.start : m.evidence.end] == m.evidence.sentence
     assert mentions[1].evidence.sentence == "Mr. Kim said Japan condemned the launch."
     for article in load_corpus():
-        for m in extract(ArticleRecord(article=article, fingerprint="x")):
+        for m in extract(ArticleRecord(article=article)):
             assert article.body[m.evidence.start : m.evidence.end] == m.evidence.sentence
 
 
@@ -353,7 +353,7 @@ def test_corpus_has_exactly_two_high_subjects_and_quiet_off_topic_articles() -> 
     articles = load_corpus()
     assert len(articles) == 12
     assert [a.published_at for a in articles] == sorted(a.published_at for a in articles)  # type: ignore[type-var]
-    by_article = {a.id: extract(ArticleRecord(article=a, fingerprint="x")) for a in articles}
+    by_article = {a.id: extract(ArticleRecord(article=a)) for a in articles}
     everything = [m for mentions in by_article.values() for m in mentions]
     assert high_subjects(everything) == {
         ("missile_test", "critical", ("PRK",)),
@@ -376,7 +376,7 @@ def test_corpus_copy_reads_the_same_as_its_original() -> None:
     def facts(article: Article) -> list[tuple[object, ...]]:
         return [
             (m.subtype, m.severity, m.weapon, codes(m.actors), m.event_date)
-            for m in extract(ArticleRecord(article=article, fingerprint="x"))
+            for m in extract(ArticleRecord(article=article))
         ]
 
     assert (

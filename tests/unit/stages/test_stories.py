@@ -1,33 +1,65 @@
-"""Exact copies within the window share the first copy's story and name it as original."""
+"""Copies within the window join their first copy's story and name it; other texts do not."""
 
 from __future__ import annotations
 
+from streams.settings import StateSettings
 from streams.stages.state import ExpiringState
-from streams.stages.stories import assign_story
+from streams.stages.stories import StoryStage
 from tests.conftest import make_record
 
-WINDOW = 3600.0
+WINDOWS = StateSettings(duplicate_window_seconds=3600.0)
+BODY = (
+    "SEOUL (Harbor Wire) — North Korea fired an intercontinental ballistic missile into the "
+    "sea off its east coast on Thursday, the South Korean military said, its first such launch "
+    "in almost a year. The missile flew for about 70 minutes before it came down outside "
+    "Japan's exclusive economic zone, officials in Tokyo said.\n\n"
+    "The launch came hours after Seoul and Washington held talks on nuclear deterrence."
+)
+EDITED = (
+    "TOKYO (Capital Dispatch) — North Korea fired an intercontinental ballistic missile into "
+    "the sea off its east coast on Thursday, the South Korean military said, its first such "
+    "launch in almost a year. The missile flew for about 70 minutes before it came down "
+    "outside Japan's exclusive economic zone, officials in Tokyo said."
+)
+OTHER = (
+    "North Korea's launch drew condemnation from Washington, Seoul and Tokyo, whose envoys "
+    "called it a flagrant breach of Security Council resolutions and urged Pyongyang to return "
+    "to talks without preconditions."
+)
 
 
-def test_copy_is_marked_duplicate_of_first() -> None:
-    seen = ExpiringState({})
-    first = assign_story(make_record(article_id="a"), seen, 0.0, WINDOW)
-    copy = assign_story(make_record(article_id="b"), seen, 10.0, WINDOW)
-    other = assign_story(make_record(article_id="c", body="Something else."), seen, 20.0, WINDOW)
-    assert first.duplicate_of is None
+def stage() -> StoryStage:
+    return StoryStage(ExpiringState({}), WINDOWS)
+
+
+def test_light_edit_is_a_duplicate_of_the_first_copy() -> None:
+    stories = stage()
+    first = stories.assign(make_record(article_id="a", body=BODY), 0.0)
+    copy = stories.assign(make_record(article_id="b", body=EDITED), 10.0)
+    other = stories.assign(make_record(article_id="c", body=OTHER), 20.0)
+    assert first.duplicate_of is None and first.signature is None
     assert copy.duplicate_of == "a" and copy.story_id == first.story_id
     assert other.duplicate_of is None and other.story_id != first.story_id
 
 
 def test_redelivered_original_stays_original() -> None:
-    seen = ExpiringState({})
-    once = assign_story(make_record(article_id="a"), seen, 0.0, WINDOW)
-    again = assign_story(make_record(article_id="a"), seen, 5.0, WINDOW)
+    stories = stage()
+    once = stories.assign(make_record(article_id="a", body=BODY), 0.0)
+    again = stories.assign(make_record(article_id="a", body=BODY), 5.0)
     assert again == once
 
 
 def test_copy_after_window_is_new() -> None:
-    seen = ExpiringState({})
-    assign_story(make_record(article_id="a"), seen, 0.0, WINDOW)
-    late = assign_story(make_record(article_id="b"), seen, WINDOW + 1, WINDOW)
+    stories = stage()
+    stories.assign(make_record(article_id="a", body=BODY), 0.0)
+    late = stories.assign(make_record(article_id="b", body=BODY), 3601.0)
     assert late.duplicate_of is None
+
+
+def test_rebuilt_index_still_finds_copies() -> None:
+    state = ExpiringState({})
+    StoryStage(state, WINDOWS).assign(make_record(article_id="a", body=BODY), 0.0)
+    restarted = StoryStage(state, WINDOWS)  # a new worker: only the persistent state survives
+    restarted.rebuild(5.0)
+    copy = restarted.assign(make_record(article_id="b", body=EDITED), 10.0)
+    assert copy.duplicate_of == "a"
