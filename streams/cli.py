@@ -184,6 +184,34 @@ def schemas(
         console.print(f"wrote {path}")
 
 
+@bench_cli.command("stream")
+def bench_stream(
+    articles: Annotated[int, typer.Option(help="Articles for the throughput phase.")] = 3000,
+    rate: Annotated[float, typer.Option(help="Articles/s during the latency phase.")] = 20.0,
+    latency_articles: Annotated[int, typer.Option(help="Articles in the latency phase.")] = 400,
+) -> None:
+    """Publish-to-alert latency at a steady rate, then sustained articles/s, through the broker."""
+    from streams.evaluation.stream_bench import stream_bench
+
+    figures = asyncio.run(stream_bench(articles, rate, latency_articles))
+    console.print_json(data=figures)
+
+
+@bench_cli.command("memory")
+def bench_memory(
+    articles: Annotated[int, typer.Option(help="Articles to replay.")] = 100_000,
+    words: Annotated[int, typer.Option(help="Words per article.")] = 400,
+) -> None:
+    """Resident memory of replay's state as a long synthetic stream runs through every stage."""
+    from streams.evaluation.stream_bench import replay_memory
+
+    checkpoints = sorted(
+        {c for c in (1_000, 10_000, 100_000, 1_000_000) if c < articles} | {articles}
+    )
+    for row in replay_memory(articles, checkpoints, words):
+        console.print_json(data=row)
+
+
 def main() -> None:
     """Console-script entry point."""
     cli()

@@ -65,11 +65,18 @@ def run_demo(inputs: list[Path], keep_running: bool, console: Console) -> int:
     return 0
 
 
-def start_worker(env: dict[str, str], logfile: Path) -> subprocess.Popen[bytes]:
-    """Start `geoevents worker` as a child that dies with this process; env adds GEO_* vars."""
+def start_worker(
+    env: dict[str, str], logfile: Path, stdout: int | None = None
+) -> subprocess.Popen[bytes]:
+    """Start `geoevents worker` as a child that dies with this process; env adds GEO_* vars.
+
+    The worker's stdout (where its console channel pages) is this process's unless `stdout`
+    redirects it (subprocess.DEVNULL for a benchmark).
+    """
     return subprocess.Popen(  # noqa: S603 - our own interpreter and module, no shell
         [sys.executable, "-m", "streams.cli", "worker", "--logfile", str(logfile)],
         env={**os.environ, **env},
+        stdout=stdout,
         # Safe here: no other threads run yet; the worker must not outlive this process.
         preexec_fn=die_with_parent(os.getpid()),
     )

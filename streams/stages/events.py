@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from schemas import Actor, CanonicalEvent, EventMention, QuantityReport
+from schemas import Actor, CanonicalEvent, EventMention, Location, QuantityReport
 from schemas.event import SEVERITY_ORDER
 from streams.stages.state import State
 
@@ -65,16 +65,37 @@ def merge_mention(mention: EventMention, blocks: State, now: float, window: floa
 
 
 def _same_event(event: CanonicalEvent, mention: EventMention) -> bool:
-    tolerance = (
-        ONGOING_TOLERANCE_DAYS if (mention.subtype in ONGOING_SUBTYPES) else POINT_TOLERANCE_DAYS
-    )
+    """Whether a mention can report this event: close in time, compatible place and parties."""
+    ongoing = mention.subtype in ONGOING_SUBTYPES
+    tolerance = ONGOING_TOLERANCE_DAYS if ongoing else POINT_TOLERANCE_DAYS
     if event.event_date and mention.event_date:
         if abs((event.event_date - mention.event_date).days) > tolerance:
             return False
-    here, there = event.location, mention.location
-    if here and there and here.country and there.country and here.country != there.country:
+    return _places_compatible(event.location, mention.location, ongoing) and _parties_compatible(
+        event.recipients, mention.recipients
+    )
+
+
+def _places_compatible(here: Location | None, there: Location | None, ongoing: bool) -> bool:
+    """A place is compatible with itself and with what contains it (Kursk Oblast, Russia).
+
+    Two different subdivisions of one country are two events for a strike or a launch; a
+    deployment or an exercise is reported region by region and stays one.
+    """
+    if here is None or there is None:
+        return True
+    if here.country and there.country and here.country != there.country:
         return False
+    if here.subdivision and there.subdivision and here.subdivision != there.subdivision:
+        return ongoing
     return True
+
+
+def _parties_compatible(ours: list[Actor], theirs: list[Actor]) -> bool:
+    """Different targets or partners named on both sides mean different events."""
+    if not ours or not theirs:
+        return True
+    return bool({a.code for a in ours} & {a.code for a in theirs})
 
 
 def _event_id(key: str, anchor: date | None, country: str | None, salt: str = "") -> str:

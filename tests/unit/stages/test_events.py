@@ -108,3 +108,27 @@ def test_severity_only_rises() -> None:
     assert b.event.severity == "high"
     _, (_, c) = merge_all(mention(1, severity="medium"), mention(2, severity="high"))
     assert c.event.severity == "high"
+
+
+def test_place_hierarchy_and_parties() -> None:
+    strike = {"event_type": "ASSAULT", "mode": "aerial", "subtype": "airstrike", "actors": [RUS]}
+    kharkiv = Location(name="Kharkiv Oblast", country="UKR", subdivision="UA-63")
+    odesa = Location(name="Odesa Oblast", country="UKR", subdivision="UA-51")
+    ukraine = Location(name="Ukraine", country="UKR")
+    ukr = Actor(code="UKR", name="Ukraine")
+    _, (a, b, c) = merge_all(
+        mention(1, location=kharkiv, recipients=[ukr], **strike),
+        mention(2, location=ukraine, recipients=[ukr], **strike),
+        mention(3, location=odesa, recipients=[ukr], **strike),
+    )
+    assert b.event.event_id == a.event.event_id  # Ukraine contains Kharkiv Oblast
+    assert c.event.event_id != a.event.event_id  # another region: another strike
+    assert b.event.location == kharkiv  # the more specific place is kept
+
+    belgorod = Location(name="Belgorod Oblast", country="RUS", subdivision="RU-BEL")
+    _, (d, e) = merge_all(mention(1), mention(2, location=belgorod))
+    assert d.event.event_id == e.event.event_id  # a deployment reported region by region
+
+    blr = Actor(code="BLR", name="Belarus")
+    _, (f, g) = merge_all(mention(1), mention(2, recipients=[blr], location=None))
+    assert f.event.event_id != g.event.event_id  # troops sent to another state
