@@ -95,6 +95,10 @@ class Settings(BaseSettings):
     """GEO_CONSUMER_INSTANCE_ID: static group membership id; set one per worker in production."""
     broker_session_timeout: float = Field(default=10.0, gt=0)
     """GEO_BROKER_SESSION_TIMEOUT: consumer session timeout in seconds."""
+    broker_fetch_max_wait_ms: int = Field(default=100, ge=1, le=30_000)
+    """GEO_BROKER_FETCH_MAX_WAIT_MS: longest a fetch waits for data; each stage hop can cost it."""
+    broker_commit_interval: float = Field(default=1.0, gt=0)
+    """GEO_BROKER_COMMIT_INTERVAL: seconds between offset commits."""
     log_level: str = "WARNING"
     """GEO_LOG_LEVEL: worker log level."""
     topics: TopicSettings = TopicSettings()
