@@ -25,8 +25,31 @@ venv: $(STAMP) ## Create the virtual environment with every dependency
 run: $(STAMP) ## The main job: embedded broker, worker, sample feed, alerts on screen
 	$(BIN)/geoevents run $(ARGS)
 
+# Debian packages the deploy tests use: prometheus (with promtool), prometheus-alertmanager
+# (amtool) and docker-compose, which renders docker-compose.yml without a Docker engine.
+# Installed only when missing, as root with apt-get (as CI runs), without recommends;
+# `apt-get update` only if the install fails on stale or absent lists. Elsewhere the tests
+# that need them skip and say why (with CI set they fail instead).
+.PHONY: tools
+tools: ## Install prometheus, promtool, amtool and docker-compose (Debian) when missing
+	@need=""; \
+	command -v promtool >/dev/null || need="$$need prometheus"; \
+	command -v amtool >/dev/null || need="$$need prometheus-alertmanager"; \
+	command -v docker-compose >/dev/null || need="$$need docker-compose"; \
+	if [ -z "$$need" ]; then exit 0; fi; \
+	if [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then \
+		echo "tools: not root or no apt-get; install$$need yourself or their tests skip"; \
+		exit 0; \
+	fi; \
+	echo "tools: installing$$need (Debian packages)"; \
+	export DEBIAN_FRONTEND=noninteractive; \
+	install="apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=120 $$need"; \
+	$$install </dev/null >/dev/null 2>&1 \
+		|| { apt-get update -qq </dev/null >/dev/null && $$install </dev/null >/dev/null; } \
+		|| echo "tools: could not install$$need; the tests that need them skip"
+
 .PHONY: test
-test: $(STAMP) ## Lint, type-check, and run every test (unit and integration)
+test: $(STAMP) tools ## Lint, type-check, and run every test (unit and integration)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
@@ -50,6 +73,10 @@ fmt: $(STAMP) ## Format and auto-fix
 .PHONY: schemas
 schemas: $(STAMP) ## Regenerate JSON Schemas and the AsyncAPI document under schemas/
 	$(BIN)/geoevents schemas
+
+.PHONY: constraints
+constraints: $(STAMP) ## Pin the image's dependencies (deploy/constraints.txt) to this venv's
+	$(BIN)/python deploy/constraints.py
 
 .PHONY: replay
 replay: $(STAMP) ## Replay the sample corpus in-process into out/replay

@@ -20,6 +20,9 @@ class Alert(Payload):
     kind: AlertKind
     severity: Severity
     title: str
+    change: str | None = Field(
+        default=None, description="What escalated, e.g. 'severity rose from high to critical'."
+    )
     article_ids: list[str]
     rule: str = Field(description="Name of the rule that fired.")
     channels: list[str] = Field(default_factory=lambda: ["console"])

@@ -34,4 +34,10 @@ class DeadLetter(Payload):
     topic: str | None = Field(default=None, description="Origin topic.")
     partition: int | None = None
     offset: int | None = None
+    channel: str | None = Field(
+        default=None, description="The alert channel that failed (stage deliver only)."
+    )
+    attempts: int | None = Field(
+        default=None, ge=0, description="Delivery attempts made (stage deliver only)."
+    )
     failed_at: UtcDatetime

@@ -46,7 +46,7 @@ def create_app(settings: Settings) -> faust.App:
         broker=settings.broker_url if settings.broker else _UNCONFIGURED_BROKER,
         store=settings.store,
         datadir=str(settings.data_dir / "state"),
-        autodiscover=["streams.agents", "streams.web"],
+        autodiscover=["streams.agents", "streams.web", "streams.ops"],
         origin="streams",
         topic_partitions=settings.topics.partitions,
         topic_replication_factor=settings.topics.replication_factor,
@@ -56,7 +56,7 @@ def create_app(settings: Settings) -> faust.App:
         broker_session_timeout=settings.broker_session_timeout,
         broker_rebalance_timeout=max(6.0, settings.broker_session_timeout * 0.6),
         broker_heartbeat_interval=1.0,
-        broker_commit_interval=1.0,
+        broker_commit_interval=settings.broker_commit_interval,
         consumer_group_instance_id=settings.consumer_instance_id,
         consumer_auto_offset_reset="earliest",
         web_enabled=True,
@@ -71,3 +71,5 @@ def create_app(settings: Settings) -> faust.App:
 settings = get_settings()
 app = create_app(settings)
 metrics = Metrics()
+# Faust's own sensor records into the service's registry; /metrics (streams/web.py) serves both.
+app.monitor = metrics.faust_monitor()

@@ -23,6 +23,8 @@ eval_cli = typer.Typer(no_args_is_help=True, help="Measure quality against label
 bench_cli = typer.Typer(no_args_is_help=True, help="Measure speed and memory; prints figures.")
 cli.add_typer(eval_cli, name="eval")
 cli.add_typer(bench_cli, name="bench")
+alerts_cli = typer.Typer(no_args_is_help=True, help="Check the alert channels' wiring.")
+cli.add_typer(alerts_cli, name="alerts")
 
 SAMPLE_CORPUS = DATA_DIR / "sample" / "corpus.jsonl"
 
@@ -65,11 +67,14 @@ def worker(
 ) -> None:
     """Run a stream worker; with no GEO_BROKER, start the embedded broker first."""
     from streams.broker import EmbeddedBroker, ensure_topics, service_topics
+    from streams.delivery import check_channels
     from streams.rules import get_rules
 
     settings = get_settings()
     try:
-        get_rules()  # a bad rules file stops the start here, naming file, line and field
+        # A bad rules file stops the start here, naming file, line and field; so does a rule
+        # routing to a channel whose URL or key is not set, or an unreadable secret file.
+        check_channels(settings, get_rules())
     except GeoeventsError as err:
         raise _fail(err) from err
     broker = None
@@ -182,6 +187,43 @@ def schemas(
         return
     for path in schemagen.write():
         console.print(f"wrote {path}")
+
+
+@alerts_cli.command("test")
+def alerts_test(
+    channel: Annotated[str, typer.Option(help="console, slack, pagerduty, alertmanager, webhook.")],
+    severity: Annotated[str, typer.Option(help="Severity of the test alert.")] = "info",
+) -> None:
+    """Send a test alert to one channel, with the worker's settings, and say how it went."""
+    from streams.delivery import send_test
+    from streams.rules import CHANNELS, SEVERITIES, get_rules
+
+    if channel not in CHANNELS or severity not in SEVERITIES:
+        raise _fail(
+            GeoeventsError(
+                f"--channel is one of {', '.join(CHANNELS)}; "
+                f"--severity one of {', '.join(SEVERITIES)}"
+            )
+        )
+    try:
+        outcome, alert = asyncio.run(send_test(get_settings(), get_rules(), channel, severity))
+    except GeoeventsError as err:
+        raise _fail(err) from err
+    if outcome.result != "sent":
+        # The error is already redacted: no URL or key of a channel reaches the terminal.
+        console.print(
+            f"{channel}: {outcome.result} after {outcome.attempts} attempt(s): {outcome.error}",
+            style="red",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(code=1)
+    console.print(
+        f"{channel}: delivered test alert {alert.alert_id} in {outcome.attempts} attempt(s)",
+        markup=False,
+        highlight=False,
+    )
 
 
 @bench_cli.command("stream")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -67,6 +67,72 @@ class StateSettings(BaseModel):
     """GEO_STATE__EVENT_WINDOW_SECONDS: how long a canonical event stays open for merging."""
 
 
+class ChannelSettings(BaseModel):
+    """Where alert channels send (GEO_CHANNELS__<NAME>); each secret also as <NAME>_FILE.
+
+    Secrets are SecretStr: their repr is masked, and the delivery code redacts them from
+    every error it logs or dead-letters. See docs/alerting.md.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    slack_webhook_url: SecretStr | None = None
+    """GEO_CHANNELS__SLACK_WEBHOOK_URL: a Slack incoming-webhook URL (the URL is the secret)."""
+    slack_webhook_url_file: Path | None = None
+    """GEO_CHANNELS__SLACK_WEBHOOK_URL_FILE: a file holding it (a mounted secret)."""
+    pagerduty_routing_key: SecretStr | None = None
+    """GEO_CHANNELS__PAGERDUTY_ROUTING_KEY: Events API v2 integration (routing) key."""
+    pagerduty_routing_key_file: Path | None = None
+    """GEO_CHANNELS__PAGERDUTY_ROUTING_KEY_FILE: a file holding it."""
+    pagerduty_url: str = "https://events.pagerduty.com/v2/enqueue"
+    """GEO_CHANNELS__PAGERDUTY_URL: the Events API v2 endpoint (EU accounts use events.eu)."""
+    alertmanager_url: SecretStr | None = None
+    """GEO_CHANNELS__ALERTMANAGER_URL: Alertmanager base URL (may carry basic-auth credentials)."""
+    alertmanager_url_file: Path | None = None
+    """GEO_CHANNELS__ALERTMANAGER_URL_FILE: a file holding it."""
+    webhook_url: SecretStr | None = None
+    """GEO_CHANNELS__WEBHOOK_URL: the generic webhook's URL."""
+    webhook_url_file: Path | None = None
+    """GEO_CHANNELS__WEBHOOK_URL_FILE: a file holding it."""
+    webhook_secret: SecretStr | None = None
+    """GEO_CHANNELS__WEBHOOK_SECRET: HMAC-SHA256 key the webhook's requests are signed with."""
+    webhook_secret_file: Path | None = None
+    """GEO_CHANNELS__WEBHOOK_SECRET_FILE: a file holding it."""
+
+
+class DeliverySettings(BaseModel):
+    """How alerts are sent (GEO_DELIVERY__<NAME>): timeouts, retries, rate limits, links."""
+
+    model_config = ConfigDict(frozen=True)
+
+    timeout_seconds: float = Field(default=10.0, gt=0)
+    """GEO_DELIVERY__TIMEOUT_SECONDS: one attempt's deadline, connect to last byte."""
+    max_attempts: int = Field(default=8, ge=1)
+    """GEO_DELIVERY__MAX_ATTEMPTS: attempts per alert and channel before it is dead-lettered."""
+    backoff_base_seconds: float = Field(default=1.0, gt=0)
+    """GEO_DELIVERY__BACKOFF_BASE_SECONDS: the first retry's delay; it doubles per attempt."""
+    backoff_max_seconds: float = Field(default=60.0, gt=0)
+    """GEO_DELIVERY__BACKOFF_MAX_SECONDS: the longest delay backoff reaches (before jitter)."""
+    max_retry_after_seconds: float = Field(default=600.0, gt=0)
+    """GEO_DELIVERY__MAX_RETRY_AFTER_SECONDS: a longer Retry-After gives up (dead-letters)."""
+    max_in_flight: int = Field(default=4, ge=1)
+    """GEO_DELIVERY__MAX_IN_FLIGHT: concurrent requests per channel."""
+    max_pending: int = Field(default=1000, ge=1)
+    """GEO_DELIVERY__MAX_PENDING: alerts awaiting an outcome before the deliver agent waits."""
+    slack_per_minute: float = Field(default=60.0, gt=0)
+    """GEO_DELIVERY__SLACK_PER_MINUTE: Slack allows about one message a second per webhook."""
+    pagerduty_per_minute: float = Field(default=120.0, gt=0)
+    """GEO_DELIVERY__PAGERDUTY_PER_MINUTE: PagerDuty allows about 120 events a minute per key."""
+    alertmanager_per_minute: float = Field(default=600.0, gt=0)
+    """GEO_DELIVERY__ALERTMANAGER_PER_MINUTE: requests a minute to Alertmanager."""
+    webhook_per_minute: float = Field(default=600.0, gt=0)
+    """GEO_DELIVERY__WEBHOOK_PER_MINUTE: requests a minute to the generic webhook."""
+    article_url_template: str | None = None
+    """GEO_DELIVERY__ARTICLE_URL_TEMPLATE: link per source, e.g. https://news/a/{article_id}."""
+    event_url_template: str | None = None
+    """GEO_DELIVERY__EVENT_URL_TEMPLATE: link to an event, e.g. https://geo/events/{event_id}."""
+
+
 class Settings(BaseSettings):
     """Service settings. Every field is read from an environment variable prefixed GEO_."""
 
@@ -104,6 +170,8 @@ class Settings(BaseSettings):
     topics: TopicSettings = TopicSettings()
     limits: LimitSettings = LimitSettings()
     state: StateSettings = StateSettings()
+    channels: ChannelSettings = ChannelSettings()
+    delivery: DeliverySettings = DeliverySettings()
 
     def internal_topics(self) -> dict[str, str]:
         """Repartition topics between stages, named after the app so two apps never share one."""

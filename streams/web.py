@@ -7,6 +7,7 @@ from typing import Any
 from prometheus_client import generate_latest
 
 from streams.app import app, metrics
+from streams.ops import readiness
 
 PROMETHEUS_TEXT = "text/plain; version=0.0.4"
 
@@ -26,9 +27,5 @@ async def healthz(self: Any, request: Any) -> Any:
 @app.page("/readyz")
 async def readyz(self: Any, request: Any) -> Any:
     """Ready: the worker has joined its group, holds partitions and has recovered its tables."""
-    assigned = len(app.consumer.assignment()) if app.consumer else 0
-    recovery = getattr(app.tables, "recovery", None)  # not on the abstract TableManagerT
-    recovered = recovery is not None and recovery.completed.is_set()
-    ready = assigned > 0 and not app.rebalancing and recovered
-    body = {"ready": ready, "assigned_partitions": assigned, "rebalancing": app.rebalancing}
-    return self.json(body, status=200 if ready else 503)
+    body = readiness()
+    return self.json(body, status=200 if body["ready"] else 503)

@@ -9,7 +9,7 @@ from streams import tables, topics
 from streams.app import app, metrics, settings
 from streams.clock import stream_time
 from streams.dlq import dead_letters
-from streams.stages.stories import StoryStage
+from streams.stages.stories import StoryStage, story_id_for
 
 
 @app.agent(topics.for_stories, name="stories")
@@ -31,4 +31,6 @@ async def stories(stream: Any) -> None:
             sweeper.maybe(now, event.message.partition)
             if record.duplicate_of is not None:
                 metrics.duplicates.inc()
+            elif record.story_id == story_id_for(record.article.id):
+                metrics.stories.inc()  # this article opened its story
             await topics.storied.send(key=record.article.id.encode(), value=record.to_json_bytes())

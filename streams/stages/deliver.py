@@ -1,53 +1,208 @@
-"""Deliver: hand each alert to its channels once; the console channel for now."""
+"""Deliver: the policy of sending an alert once per channel: retries, rate, order of acks."""
 
 from __future__ import annotations
 
-import logging
+from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Generic, Literal, TypeVar
 
-from schemas import Alert
+from schemas import Alert, DeadLetter
+from streams.stages.dead_letters import MAX_ERROR_CHARS
 from streams.stages.state import State
 
-log = logging.getLogger(__name__)
+T = TypeVar("T")
 
-Sink = Callable[[Alert], None]
-
-
-def console_text(alert: Alert) -> str:
-    """A readable page: what, who, where, figures, sources, first seen."""
-    event = alert.event
-    lines = [f"[{alert.kind.upper()}] {alert.title}"]
-    if event.quantities:
-        figures = ", ".join(
-            f"{q.qualifier.replace('_', ' ')} {q.value:,.0f} {q.unit}".replace("exact ", "")
-            for q in event.quantities
-        )
-        lines.append(f"  figures: {figures}")
-    if event.event_date:
-        lines.append(f"  date: {event.event_date.isoformat()}")
-    lines.append(f"  sources: {', '.join(event.sources)} ({len(event.article_ids)} articles)")
-    lines.append(f"  first seen: {event.first_seen.isoformat()}  event: {event.event_id}")
-    lines.append(f"  rule: {alert.rule}  alert: {alert.alert_id}")
-    return "\n".join(lines)
+Failure = Literal["not_deliverable", "delivery_failed"]
+"""Why an alert went to alerts.dlq: the channel refused it, or the last attempt failed."""
+Result = Literal["sent", "not_deliverable", "delivery_failed"]
+"""sent: the channel acknowledged it; a Failure goes to alerts.dlq with that reason."""
 
 
-def deliver(
-    alert: Alert, sinks: dict[str, Sink], delivered: State, now: float, window: float
-) -> list[str]:
-    """Send `alert` to each of its channels not yet delivered; returns the channels sent.
+def delivered_key(alert_id: str, channel: str) -> str:
+    """The delivered-state key: one entry per alert and channel."""
+    return f"{alert_id}|{channel}"
 
-    `delivered` is keyed by alert id and channel, so a redelivered alert is not sent again.
+
+def pending_channels(alert: Alert, delivered: State, now: float) -> list[str]:
+    """The alert's channels not yet delivered, in order and without repeats."""
+    channels = dict.fromkeys(alert.channels)
+    return [c for c in channels if delivered.get(delivered_key(alert.alert_id, c), now) is None]
+
+
+def mark_delivered(delivered: State, alert: Alert, channel: str, now: float, ttl: float) -> None:
+    """Remember that `channel` acknowledged `alert`, for as long as its event stays open."""
+    delivered.put(delivered_key(alert.alert_id, channel), True, now, ttl)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Exponential backoff with jitter, a cap on attempts, and Retry-After honoured."""
+
+    max_attempts: int = 8
+    base: float = 1.0
+    cap: float = 60.0
+    max_retry_after: float = 600.0
+
+    def backoff(self, attempt: int, rand: Callable[[], float]) -> float:
+        """The wait after failed attempt number `attempt` (1-based), before any Retry-After.
+
+        "Equal jitter": half the exponential step, plus a random part of the other half,
+        so retries from many alerts spread out but none comes back at once.
+        """
+        step = min(self.cap, self.base * 2 ** (attempt - 1))
+        return step / 2 + rand() * step / 2
+
+    def delay(
+        self, attempt: int, retry_after: float | None, rand: Callable[[], float]
+    ) -> float | None:
+        """Seconds to wait before the next attempt, or None when it is time to give up.
+
+        A Retry-After is a floor, never shortened; one longer than `max_retry_after` gives up
+        rather than hold the alert for hours (it goes to the dead-letter topic instead).
+        """
+        if attempt >= self.max_attempts:
+            return None
+        if retry_after is not None and retry_after > self.max_retry_after:
+            return None
+        wait = self.backoff(attempt, rand)
+        return max(wait, retry_after) if retry_after is not None else wait
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds from a Retry-After header: delta-seconds or an HTTP date; None if absent or bad."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    current = now or datetime.now(UTC)
+    return max((when - current).total_seconds(), 0.0)
+
+
+class RateLimiter:
+    """A token bucket of one: requests at most `per_minute` a minute, evenly spaced.
+
+    `reserve` answers how long the caller must wait for its turn and books that turn, so
+    concurrent callers queue behind each other. `defer` holds the whole channel back, as a
+    429's Retry-After asks.
     """
-    sent = []
-    for channel in alert.channels:
-        key = f"{alert.alert_id}|{channel}"
-        if delivered.get(key, now) is not None:
-            continue
-        sink = sinks.get(channel)
-        if sink is None:
-            log.error("alert %s names unknown channel %r", alert.alert_id, channel)
-            continue
-        sink(alert)
-        delivered.put(key, True, now, window)
-        sent.append(channel)
-    return sent
+
+    def __init__(self, per_minute: float | None, clock: Callable[[], float]) -> None:
+        self.interval = 60.0 / per_minute if per_minute else 0.0
+        self._clock = clock
+        self._next = 0.0
+
+    def reserve(self) -> float:
+        """Book the next turn; returns seconds until it (0 when free now)."""
+        now = self._clock()
+        turn = max(now, self._next)
+        self._next = turn + self.interval
+        return turn - now
+
+    def defer(self, seconds: float) -> None:
+        """No turn starts within `seconds` from now."""
+        self._next = max(self._next, self._clock() + seconds)
+
+
+@dataclass
+class Entry(Generic[T]):
+    """One message awaiting its outcome; `item` is what to ack (dropped on release)."""
+
+    partition: tuple[str, int]
+    offset: int
+    item: T | None
+    done: bool = False
+    released: bool = False
+
+
+@dataclass
+class AckLedger(Generic[T]):
+    """Acks each partition's messages in offset order, however their deliveries finish.
+
+    A later alert may be delivered before an earlier one whose channel is retrying; its
+    offset must not be committed first, or a crash would skip the earlier one. Faust's own
+    out-of-order bookkeeping is not relied on: items come out of `settle` in offset order.
+    """
+
+    _queues: dict[tuple[str, int], deque[Entry[T]]] = field(default_factory=dict)
+
+    def track(self, topic: str, partition: int, offset: int, item: T) -> Entry[T]:
+        """Start tracking a message, in the order its partition delivered it."""
+        entry = Entry((topic, partition), offset, item)
+        self._queues.setdefault(entry.partition, deque()).append(entry)
+        return entry
+
+    def settle(self, entry: Entry[T]) -> list[T]:
+        """Mark `entry` done; returns the items that may now be acked, oldest first."""
+        if entry.released:
+            return []
+        entry.done = True
+        queue = self._queues.get(entry.partition)
+        ready: list[T] = []
+        while queue and queue[0].done:
+            head = queue.popleft()
+            if head.item is not None:
+                ready.append(head.item)
+            head.item = None
+        if queue is not None and not queue:
+            del self._queues[entry.partition]
+        return ready
+
+    def release(self) -> list[T]:
+        """Forget every pending message (a rebalance): returns them, none to be acked."""
+        items = []
+        for queue in self._queues.values():
+            for entry in queue:
+                entry.released = True
+                if entry.item is not None:
+                    items.append(entry.item)
+                entry.item = None
+        self._queues.clear()
+        return items
+
+    def __len__(self) -> int:
+        return sum(len(q) for q in self._queues.values())
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where an alert was read, for its dead letter (plain data: no reference to the message)."""
+
+    key: bytes | None
+    value: bytes
+    topic: str
+    partition: int
+    offset: int
+
+
+def delivery_dead_letter(
+    origin: Origin,
+    channel: str,
+    reason: Failure,
+    error: str,
+    attempts: int,
+    failed_at: datetime | None = None,
+) -> DeadLetter:
+    """The dead letter of an alert `channel` would not take, in Kafka Connect's style."""
+    return DeadLetter(
+        stage="deliver",
+        reason=reason,
+        error=f"{channel}: {error}"[:MAX_ERROR_CHARS],
+        key=origin.key,
+        original=origin.value,
+        topic=origin.topic,
+        partition=origin.partition,
+        offset=origin.offset,
+        channel=channel,
+        attempts=attempts,
+        failed_at=failed_at or datetime.now(UTC),
+    )

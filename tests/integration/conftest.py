@@ -102,6 +102,30 @@ def pipeline_settings(bootstrap: str, port: int, data_dir: Path) -> tuple[Settin
     return settings, env
 
 
+def start_pipeline(
+    settings: Settings,
+    env: dict[str, str],
+    data_dir: Path,
+    extra_env: dict[str, str] | None = None,
+    name: str = "worker",
+) -> Pipeline:
+    """Start a worker with `env` plus `extra_env` (channels, rules) and wait until it is ready.
+
+    Call it again with the same settings and env to restart a worker of the same app.
+    """
+    data_dir.mkdir(parents=True, exist_ok=True)
+    logfile = data_dir / f"{name}.log"
+    worker = start_worker({**env, **(extra_env or {})}, logfile)
+    web = f"http://127.0.0.1:{settings.web_port}"
+    try:
+        wait_ready(worker, web + "/readyz", timeout=90)
+    except Exception:
+        sys.stderr.write(logfile.read_text(errors="replace")[-5000:] if logfile.exists() else "")
+        stop_worker(worker)
+        raise
+    return Pipeline(settings, worker, web, logfile)
+
+
 @pytest.fixture(scope="module")
 def pipeline(broker: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pipeline]:
     """A worker of its own for each test module, so modules never see each other's events."""

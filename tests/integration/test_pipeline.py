@@ -10,11 +10,14 @@ import pytest
 from schemas import Alert, CanonicalEvent
 from streams.feed import read_records
 from streams.replay import Replay
-from streams.rules import get_rules
-from streams.settings import Settings
+from streams.rules import load_rules
+from streams.settings import DATA_DIR, Settings
 from tests.conftest import SAMPLE
 
 pytestmark = pytest.mark.integration
+
+# The rules the workers run with: none of these tests sets GEO_RULES_FILE for them.
+DEFAULT_RULES = DATA_DIR / "rules.yaml"
 
 # Fields that record when a worker received something: wall-clock, not content.
 TIMING = {"last_received_at"}
@@ -82,7 +85,7 @@ async def test_mentions_are_keyed_by_their_event(streamed: dict[str, Any]) -> No
 
 
 async def test_replay_and_stream_agree(streamed: dict[str, Any]) -> None:
-    replayed = Replay(Settings(), get_rules()).run(read_records([SAMPLE]))
+    replayed = Replay(Settings(), load_rules(DEFAULT_RULES)).run(read_records([SAMPLE]))
     stream_events = {
         k: v.model_dump(mode="json", exclude=TIMING) for k, v in streamed["events"].items()
     }

@@ -13,13 +13,16 @@ from streams.broker import ensure_topics, free_port, service_topics
 from streams.demo import start_worker, stop_worker, wait_ready
 from streams.feed import read_records
 from streams.replay import Replay
-from streams.rules import get_rules
-from streams.settings import Settings
+from streams.rules import load_rules
+from streams.settings import DATA_DIR, Settings
 from streams.stages.intake import parse_article
 from tests.integration.conftest import Pipeline, pipeline_settings
 from tests.merging import ARTICLES, check
 
 pytestmark = pytest.mark.integration
+
+# The rules the workers run with: none of these tests sets GEO_RULES_FILE for them.
+DEFAULT_RULES = DATA_DIR / "rules.yaml"
 
 
 def in_time_order() -> list:
@@ -74,6 +77,6 @@ async def test_restart_mid_stream(broker: str, tmp_path: Path) -> None:
 
     duplicates = {r.article.id: r.duplicate_of for r in storied}
     check(latest.values(), alerts, duplicates)
-    replayed = Replay(Settings(), get_rules()).run(read_records([ARTICLES]))
+    replayed = Replay(Settings(), load_rules(DEFAULT_RULES)).run(read_records([ARTICLES]))
     assert set(latest) == set(replayed.events), "an old event got a new id after the restart"
     assert sorted(a.alert_id for a in alerts) == sorted(a.alert_id for a in replayed.alerts)

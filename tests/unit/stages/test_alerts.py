@@ -1,16 +1,17 @@
-"""Alerts fire once for a new serious event and once per rise in severity."""
+"""Alerts fire once for a new serious event and once per escalation (severity or figures)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from schemas import CanonicalEvent
+from schemas import CanonicalEvent, Quantity
 from streams.errors import ConfigError
-from streams.rules import Rule, RuleSet, load_rules
+from streams.rules import Escalation, FigureEscalation, Rule, RuleSet, SuppressWindow, load_rules
 from streams.settings import DATA_DIR
-from streams.stages.alerts import evaluate
+from streams.stages.alerts import alert_id_for, evaluate
 from streams.stages.events import merge_mention
 from streams.stages.state import ExpiringState
 from tests.unit.stages.test_events import WINDOW, mention
@@ -75,3 +76,83 @@ def test_unreadable_or_broken_yaml(tmp_path: Path) -> None:
     broken.write_text("rules: [\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="not valid YAML"):
         load_rules(broken)
+
+
+def troops(value: float, severity: str = "high") -> CanonicalEvent:
+    return event(severity).model_copy(
+        update={"quantities": [Quantity(value=value, unit="troops", qualifier="approximately")]}
+    )
+
+
+FIGURES = RuleSet(
+    rules=[Rule(name="page", min_severity="high")],
+    escalation=Escalation(figures=FigureEscalation(increase=0.5, units=["troops"])),
+)
+
+
+def test_a_grown_figure_escalates_once() -> None:
+    paged = ExpiringState({})
+    first = evaluate(troops(8000), FIGURES, paged, 0.0, WINDOW)
+    small = evaluate(troops(10000), FIGURES, paged, 1.0, WINDOW)
+    grown = evaluate(troops(12000), FIGURES, paged, 2.0, WINDOW)
+    again = evaluate(troops(12000), FIGURES, paged, 3.0, WINDOW)
+    assert first is not None and first.kind == "new" and first.change is None
+    assert small is None and again is None
+    assert grown is not None and grown.kind == "escalation" and grown.severity == "high"
+    assert grown.change == "troops rose from 8,000 to 12,000"
+    assert grown.alert_id not in (
+        first.alert_id,
+        alert_id_for(first.event_id, "escalation", "high"),
+    )
+    # The baseline moved to 12,000: another half again is needed.
+    assert evaluate(troops(17000), FIGURES, paged, 4.0, WINDOW) is None
+    assert evaluate(troops(18000), FIGURES, paged, 5.0, WINDOW) is not None
+
+
+def test_figures_count_only_when_configured() -> None:
+    paged = ExpiringState({})
+    evaluate(troops(8000), RULES, paged, 0.0, WINDOW)
+    assert evaluate(troops(80000), RULES, paged, 1.0, WINDOW) is None
+
+
+def test_a_unit_reported_later_becomes_its_own_baseline() -> None:
+    paged = ExpiringState({})
+    assert evaluate(event("high"), FIGURES, paged, 0.0, WINDOW) is not None
+    assert evaluate(troops(8000), FIGURES, paged, 1.0, WINDOW) is None
+    grown = evaluate(troops(12000), FIGURES, paged, 2.0, WINDOW)
+    assert grown is not None and grown.change == "troops rose from 8,000 to 12,000"
+
+
+def test_severity_rise_sets_how_far_it_must_rise() -> None:
+    two = RuleSet(
+        rules=[Rule(name="page", min_severity="info")], escalation=Escalation(severity_rise=2)
+    )
+    paged = ExpiringState({})
+    assert evaluate(event("medium"), two, paged, 0.0, WINDOW) is not None
+    assert evaluate(event("high"), two, paged, 1.0, WINDOW) is None
+    rise = evaluate(event("critical"), two, paged, 2.0, WINDOW)
+    assert rise is not None and rise.change == "severity rose from medium to critical"
+    never = RuleSet(
+        rules=[Rule(name="page", min_severity="info")], escalation=Escalation(severity_rise=0)
+    )
+    paged = ExpiringState({})
+    evaluate(event("medium"), never, paged, 0.0, WINDOW)
+    assert evaluate(event("critical"), never, paged, 1.0, WINDOW) is None
+
+
+def test_state_written_before_figures_still_reads() -> None:
+    paged = ExpiringState({})
+    paged.put(event("high").event_id, "high", 0.0, WINDOW)  # the old format: a severity
+    rise = evaluate(event("critical"), RULES, paged, 1.0, WINDOW)
+    assert rise is not None and rise.kind == "escalation"
+
+
+def test_a_suppressed_rule_does_not_page_and_the_event_is_remembered() -> None:
+    quiet = SuppressWindow(
+        start=datetime(1970, 1, 1, tzinfo=UTC), end=datetime(1970, 1, 2, tzinfo=UTC)
+    )
+    rules = RuleSet(rules=[Rule(name="page", min_severity="high", suppress=[quiet])])
+    paged = ExpiringState({})
+    assert evaluate(event("high"), rules, paged, 3600.0, WINDOW) is None  # inside the window
+    assert evaluate(event("high"), rules, paged, 200000.0, WINDOW) is None  # same facts later
+    assert evaluate(event("critical"), rules, paged, 200001.0, WINDOW) is not None
