@@ -82,6 +82,27 @@ constraints: $(STAMP) ## Pin the image's dependencies (deploy/constraints.txt) t
 replay: $(STAMP) ## Replay the sample corpus in-process into out/replay
 	$(BIN)/geoevents replay streams/data/sample/corpus.jsonl --out out/replay
 
+.PHONY: eval-extraction
+eval-extraction: $(STAMP) ## Score the extractor on the labelled corpus, field by field
+	$(BIN)/geoevents eval extraction $(ARGS)
+
+PLOVER_GSR ?= ../shared/datasets/plover-gsr/sentences.jsonl
+
+.PHONY: eval-events
+eval-events: $(STAMP) ## Score sentence event classification on plover-gsr and the held-out set
+	$(BIN)/geoevents eval events $(PLOVER_GSR) $(ARGS)
+	$(BIN)/geoevents eval events tests/fixtures/events_heldout.jsonl $(ARGS)
+
+.PHONY: bench-extract
+bench-extract: $(STAMP) ## Time extract() on one core over 2,000 synthetic articles
+	$(BIN)/geoevents bench extract $(ARGS)
+
+PLOVER ?= ../shared/datasets/plover-gsr
+
+.PHONY: eval-actors
+eval-actors: $(STAMP) ## Score actor and recipient codes on plover-gsr (P/R/F1)
+	$(BIN)/geoevents eval actors $(PLOVER)/sentences.jsonl $(ARGS)
+
 .PHONY: broker
 broker: $(STAMP) ## Run the embedded broker in the foreground
 	$(BIN)/geoevents broker $(ARGS)

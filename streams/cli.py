@@ -254,6 +254,151 @@ def bench_memory(
         console.print_json(data=row)
 
 
+@eval_cli.command("extraction")
+def eval_extraction(
+    articles: Annotated[
+        Path | None,
+        typer.Argument(
+            exists=True, dir_okay=False, help="Article JSONL (default: the labelled corpus)."
+        ),
+    ] = None,
+    expected: Annotated[
+        Path | None,
+        typer.Argument(exists=True, dir_okay=False, help="Expected events, one line per article."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+    details: Annotated[
+        bool, typer.Option("--details", help="Also list every miss, false positive and trap hit.")
+    ] = False,
+) -> None:
+    """Score the extractor against labelled articles: detection, traps and every field."""
+    import json
+
+    from streams.evaluation import extraction
+
+    try:
+        report = extraction.run(
+            articles or extraction.DEFAULT_ARTICLES, expected or extraction.DEFAULT_EXPECTED
+        )
+    except GeoeventsError as err:
+        raise _fail(err) from err
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), indent=2))
+    else:
+        extraction.render(report, Console(), details=details)
+
+
+@eval_cli.command("actors")
+def eval_actors(
+    sentences: Annotated[
+        Path,
+        typer.Argument(
+            exists=True, dir_okay=False, help="Coded sentences (plover-gsr sentences.jsonl)."
+        ),
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+) -> None:
+    """Score actor coding: precision and recall of actor and recipient codes."""
+    from streams.evaluation import actors
+
+    try:
+        report = actors.run(sentences)
+    except GeoeventsError as err:
+        raise _fail(err) from err
+    _print_figures("actor coding", dict(report.as_dict()), as_json)
+
+
+@eval_cli.command("events")
+def eval_events(
+    sentences: Annotated[
+        Path,
+        typer.Argument(
+            exists=True,
+            dir_okay=False,
+            help="Labelled sentences, JSONL with text and event_type (plover-gsr sentences.jsonl).",
+        ),
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+    errors: Annotated[
+        bool, typer.Option("--errors", help="Also list every sentence classified wrong.")
+    ] = False,
+) -> None:
+    """Score sentence event classification: accuracy, macro-F1, per-root P/R, confusions."""
+    import json
+
+    from streams.evaluation import events
+
+    try:
+        report = events.run(sentences)
+        wrong = list(events.errors(sentences)) if errors else []
+    except GeoeventsError as err:
+        raise _fail(err) from err
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), indent=2))
+    else:
+        events.render(report, Console())
+    for gold, predicted, text in wrong:
+        typer.echo(f"{gold:<9} -> {predicted:<9} {text}")
+
+
+BenchArticles = Annotated[int, typer.Option("--articles", help="Synthetic articles to time.")]
+BenchWords = Annotated[int, typer.Option("--words", help="Words per synthetic article.")]
+BenchSeed = Annotated[int, typer.Option("--seed", help="Seed of the article generator.")]
+BenchCpu = Annotated[
+    int | None, typer.Option("--cpu", help="CPU to pin to (default: the last one allowed).")
+]
+BenchJson = Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")]
+
+
+def _print_figures(title: str, figures: dict[str, float | int | None], as_json: bool) -> None:
+    import json
+
+    from rich.table import Table
+
+    if as_json:
+        typer.echo(json.dumps(figures, indent=2))
+        return
+    table = Table(title=title, title_justify="left", show_header=False)
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    for name, value in figures.items():
+        text = str(value)
+        if isinstance(value, float):
+            text = f"{value:,.1f}" if abs(value) >= 100 else f"{value:,.3f}"
+        table.add_row(name, text)
+    Console().print(table)
+
+
+@bench_cli.command("extract")
+def bench_extract(
+    articles: BenchArticles = 2000,
+    words: BenchWords = 400,
+    seed: BenchSeed = 7,
+    cpu: BenchCpu = None,
+    as_json: BenchJson = False,
+) -> None:
+    """Time extract() on one core over seeded synthetic wire articles, after a warm-up."""
+    from streams.evaluation import bench
+
+    figures = bench.bench_extract(articles, words, seed, cpu)
+    _print_figures("extract() throughput", figures, as_json)
+
+
+@bench_cli.command("replay")
+def bench_replay(
+    articles: BenchArticles = 2000,
+    words: BenchWords = 400,
+    seed: BenchSeed = 7,
+    cpu: BenchCpu = None,
+    as_json: BenchJson = False,
+) -> None:
+    """Time the whole in-process pipeline (replay) over the same synthetic articles."""
+    from streams.evaluation import bench
+
+    figures = bench.bench_replay(articles, words, seed, cpu)
+    _print_figures("replay: every stage", figures, as_json)
+
+
 def main() -> None:
     """Console-script entry point."""
     cli()

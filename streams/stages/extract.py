@@ -1,154 +1,34 @@
-"""Keyword extractor: PLOVER event mentions read from an article's sentences by rule."""
+"""Event extraction stage: PLOVER event mentions read from an article's sentences."""
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
-from datetime import date, timedelta
-from pathlib import Path
+from collections.abc import Iterator
+from datetime import date
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-
 from schemas import Actor, ArticleRecord, EventMention, Evidence, Location, Quantity, Severity
-from schemas.event import EventType
-from streams.errors import ConfigError
+from streams.extraction.classify import (
+    Coding,
+    Trigger,
+    coding,
+    find_triggers,
+    main_trigger,
+    reading,
+    words_of,
+)
+from streams.extraction.dates import event_date
+from streams.extraction.entities import EntityMention, assign_roles, find_entities, locate
+from streams.extraction.figures import quantities, weapon
+from streams.extraction.gazetteer import gazetteer
+from streams.extraction.lexicon import Context
 
-GAZETTEER_PATH = Path(__file__).resolve().parents[1] / "data" / "gazetteer.yaml"
-# Keyword rules are right more often than not, but read no syntax; without an actor, less so.
-CONFIDENCE, CONFIDENCE_NO_ACTOR = 0.6, 0.5
 CRITICAL_WEAPONS = frozenset({"ICBM", "SLBM", "IRBM", "hypersonic"})
 
 
 def _rx(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
     return re.compile(rf"\b(?:{pattern})\b", flags)
-
-
-# --- gazetteer: an operator-edited data file, validated once at import --------------------
-
-
-class _Entry(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    name: str = Field(min_length=1)
-    aliases: list[str] = Field(min_length=1)
-
-
-class _ActorEntry(_Entry):
-    code: str = Field(pattern=r"^[A-Z]{3,4}$")
-    kind: Literal["state", "org"] = "state"
-
-
-class _PlaceEntry(_Entry):
-    country: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
-    subdivision: str | None = Field(default=None, pattern=r"^[A-Z]{2}-[A-Z0-9]{1,3}$")
-
-
-class _GazetteerFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    actors: list[_ActorEntry]
-    places: list[_PlaceEntry]
-
-
-@dataclass(frozen=True)
-class _Sense:
-    """What a name stands for: an actor when it acts, a place when it is where things happen."""
-
-    actor: Actor | None = None
-    place: Location | None = None
-
-
-def _norm(alias: str) -> str:
-    return alias.replace("’", "'")
-
-
-def _line_of(text: str, loc: tuple[int | str, ...]) -> int:
-    """The 1-based line of the YAML node at `loc`, or of its deepest existing parent."""
-    node = yaml.compose(text)
-    for key in loc:
-        pairs = node.value if isinstance(node, yaml.MappingNode) else []
-        items = node.value if isinstance(node, yaml.SequenceNode) else []
-        children = {k.value: v for k, v in pairs} | dict(enumerate(items))
-        if key not in children:
-            break
-        node = children[key]
-    return node.start_mark.line + 1 if node is not None else 1
-
-
-def _load_gazetteer(path: Path) -> dict[str, _Sense]:
-    text = path.read_text(encoding="utf-8")
-    try:
-        data = _GazetteerFile.model_validate(yaml.safe_load(text))
-    except yaml.YAMLError as err:
-        raise ConfigError(f"{path}: not valid YAML: {err}") from err
-    except ValidationError as err:
-        loc, msg = err.errors()[0]["loc"], err.errors()[0]["msg"]
-        where = "entry " + ".".join(map(str, loc))
-        raise ConfigError(f"{path}:{_line_of(text, loc)}: {where}: {msg}") from err
-    senses: dict[str, _Sense] = {}
-    for section, entries in (("actors", data.actors), ("places", data.places)):
-        seen: set[str] = set()
-        for i, entry in enumerate(entries):
-            for alias in map(_norm, entry.aliases):
-                if alias in seen:
-                    where = f"entry {section}.{i} ({entry.name})"
-                    raise ConfigError(
-                        f"{path}:{_line_of(text, (section, i))}: {where}: "
-                        f"alias {alias!r} is listed twice"
-                    )
-                seen.add(alias)
-                old = senses.get(alias, _Sense())
-                if isinstance(entry, _ActorEntry):  # a state is also the place it names
-                    place = Location(name=entry.name, country=entry.code)
-                    actor = Actor(code=entry.code, name=entry.name)
-                    senses[alias] = _Sense(actor, place if entry.kind == "state" else None)
-                elif isinstance(entry, _PlaceEntry):
-                    place = Location(
-                        name=entry.name, country=entry.country, subdivision=entry.subdivision
-                    )
-                    senses[alias] = replace(old, place=place)
-    return senses
-
-
-_SENSES = _load_gazetteer(GAZETTEER_PATH)
-_STATES = {s.actor.code: s.actor for s in _SENSES.values() if s.actor and s.place}
-_NAMES = re.compile(
-    r"(?<![\w.])(?:"
-    + "|".join(re.escape(a).replace("'", "['’]") for a in sorted(_SENSES, key=len, reverse=True))
-    + r")(?!\w)"
-)
-# A name right after one of these is where something happens, not who does it ("meet in Seoul").
-_LOCATIVE = re.compile(
-    r"\b(?:in|into|inside|to|at|near|toward|towards|across|off)\s+(?:the\s+)?"
-    r"(?:(?:\S+['’]s|northern|southern|eastern|western|central)\s+)?$",
-    re.IGNORECASE,
-)
-_JOINER = re.compile(r"(?:['’]s)?\s*,?\s*(?:(?:and|or|&)\s+)?(?:the\s+)?")
-_BY = re.compile(r"\bby\s+(?:the\s+)?$")
-_WITH = re.compile(r"(?:(?:\s+[\w-]+){0,2}?\s+(?:with|between))?\s+(?:(?:the|his|her|their)\s+)?")
-_RESOLUTION = re.compile(r"\s+resolutions?\b")  # "U.N. Security Council resolutions" names no party
-
-
-@dataclass(frozen=True)
-class _Hit:
-    start: int
-    end: int
-    sense: _Sense
-    locative: bool
-
-
-def _find_names(text: str) -> list[_Hit]:
-    return [
-        _Hit(
-            m.start(),
-            m.end(),
-            _SENSES[_norm(m.group())],
-            bool(_LOCATIVE.search(text, max(0, m.start() - 60), m.start())),
-        )
-        for m in _NAMES.finditer(text)
-    ]
 
 
 # --- sentences -------------------------------------------------------------------------------
@@ -192,353 +72,432 @@ def _sentences(body: str) -> Iterator[tuple[int, int]]:
             yield text.span()
 
 
-# --- is the trigger a current, real, political event? -----------------------------------------
+# --- is the sentence about politics at all? ---------------------------------------------------
 
-_OFF_TOPIC = _rx(
-    r"striker|midfielder|goalkeeper|footballer|league|tournament|championship|stadium|kick-?off|"
-    r"smartphone|handset|product launch|software|firmware|app|startup|shareholders|quarterly|"
-    r"earnings|films?|movies?|box office|premiere|documentary|screenplay|cinema|actor|actress"
+# Sports, business, technology and film use war words for other things.
+_OFF_TOPIC = Context(
+    words=frozenset(
+        "midfielder midfielders goalkeeper footballer footballers tournament championship "
+        "kick-off kickoff smartphone handset software firmware app startup shareholders "
+        "quarterly earnings film films movie movies premiere documentary screenplay cinema "
+        "lenders retailer retailers brand brands marketing advertising advertisers investors "
+        "tablet laptop consumers tennis forehand backhand semifinal quarterfinal".split()
+    ),
+    prefixes=(),
+    phrase_heads=frozenset(
+        "product box share stock league premier champions the a teenage at into".split()
+    ),
+    # phrases where a word alone would also name politics (the Arab League, a hunger striker)
+    phrases=(
+        "product launch",
+        "box office",
+        "share price",
+        "stock market",
+        "league match",
+        "premier league",
+        "champions league",
+        "league title",
+        "the striker",
+        "a striker",
+        "teenage striker",
+        "the keeper",
+        "at goal",
+        "into the net",
+    ),  # fmt: skip
 )
-_NEGATED = re.compile(
-    r"n['’]t\b|\b(?:not|no|never|neither|nor|den(?:y|ies|ied|ying)|refus\w*|declin\w* to|"
-    r"without|rul\w* out|dismiss\w*)\b",
-    re.IGNORECASE,
-)
-# Case-sensitive so that the month "May" is not read as the modal "may".
-_HEDGED = re.compile(
-    r"\b(?:will|would|could|may|might|should|can|shall|[Pp]lan(?:s|ned|ning)? to|intend\w*|"
-    r"threaten\w* to|vow\w* to|prepar\w* (?:to|for)|ready to|expected to|likely|possibl[ey]|"
-    r"potential|[Ii]f|[Uu]nless|whether|consider\w*|propos\w*|seek\w* to|aim\w* to)\b"
-)
-_PAST = _rx(
-    r"last (?:year|decade)['’]?s?|previous|prior|former|anniversary|recall\w*|"
-    r"earlier(?! (?:this|today|on|in the))"
-)
-_YEAR, _YEAR_AFTER = re.compile(r"\b((?:19|20)\d\d)\b"), re.compile(r"\bin ((?:19|20)\d\d)\b")
-_AGO = _rx(r"(?:years?|months?|decades?) ago")
-_CLAUSE_MARKS = ',;:—–()“”"'
 
 
-def _asserted(text: str, start: int, end: int, published: date | None) -> bool:
-    """False when the words before the trigger negate it, hedge it or place it in the past."""
-    cut = max(text.rfind(c, 0, start) for c in _CLAUSE_MARKS) + 1
-    window = text[max(cut, start - 80) : start]
-    if cut < start - 80:
-        window = window.partition(" ")[2]  # never start reading mid-word
-    if any(p.search(window) for p in (_NEGATED, _HEDGED, _PAST)) or _AGO.search(text):
-        return False
-    years = [*_YEAR.findall(window), *_YEAR_AFTER.findall(text, end)]
-    return not any(published is None or int(y) < published.year for y in years)
+def _off_topic(text: str) -> bool:
+    lowered = text.lower()
+    return _OFF_TOPIC.found(lowered, words_of(lowered))
 
 
-# --- rules -----------------------------------------------------------------------------------
+# --- roles -----------------------------------------------------------------------------------
 
-_MISSILE = _rx(r"missiles?|ICBMs?|SLBMs?|IRBMs?|SRBMs?|rockets?|projectiles?")
-_TROOPS = r"troops|soldiers|forces|servicemen|marines|paratroopers"
-_PRESENT = (
-    r"are|were|is|was|have|has|had|been|now|already|reportedly|currently|still|stationed|"
-    r"deployed|based|arrived|moved|poured|massed|gathered|fighting|serving|operating"
-)
+_TROOPS = r"troops|soldiers|forces|servicemen|marines|paratroopers|peacekeepers"
 _Roles = Literal["subject", "test", "deployment", "participants"]
-
-
-@dataclass(frozen=True)
-class _Rule:
-    subtype: str
-    event_type: EventType
-    mode: str | None
-    severity: Severity
-    trigger: re.Pattern[str]
-    roles: _Roles = "subject"
-    needs: re.Pattern[str] | None = None  # another word the sentence must hold (missile, troops)
-    excludes: re.Pattern[str] | None = None
-    needs_actor: bool = True
-    needs_place: bool = False
-    slot: str = ""  # rules sharing a slot yield one mention per sentence between them
-
-
-_RULES = (
-    _Rule("nuclear_test", "MOBILIZE", "weapons", "critical", _rx(
-        r"nuclear (?:weapons? |bomb |device )?test(?:s|ed|ing)?|nuclear detonation|"
-        r"detonat\w+ an? (?:\w+ )?nuclear"), roles="test", needs_actor=False),
-    _Rule("missile_test", "MOBILIZE", "weapons", "high", _rx(
-        r"test[- ]?fir\w*|launch(?:ed|es|ing)?|fir(?:e|ed|es|ing)|tested|"
-        r"(?:missile|ICBM|SLBM|IRBM|SRBM|rocket) tests?"),
-        roles="test", needs=_MISSILE,
-        # missiles fired at a target are a strike, and a space launch is no weapons test
-        excludes=_rx(r"struck|strikes? on|hit|hitting|kill\w*|target\w*|barrage|satellites?|"
-                     r"spacecraft|space agency|astronauts?|"
-                     r"fired (?:\w+ ){0,3}at (?:the )?(?-i:[A-Z])\w*")),
-    _Rule("troop_deployment", "MOBILIZE", "troops", "medium", _rx(
-        r"deploy\w*|sen(?:d|ds|ding|t)|dispatch\w*|station(?:s|ed|ing)?"),
-        roles="deployment", needs=_rx(_TROOPS)),
-    # forces said to be somewhere: "soldiers are now in Kursk", "there are 8,000 soldiers in..."
-    # but not a bare "U.S. troops in Syria came under fire"
-    _Rule("troop_deployment", "MOBILIZE", "troops", "medium", _rx(
-        rf"(?:{_TROOPS})(?=(?:\s+(?:{_PRESENT}))+\s+(?:in|into|inside)\s|"
-        rf"(?:\s+(?:{_PRESENT}))*\s+(?:entered|crossed into)\s)|"
-        rf"there (?:are|were) (?:[\w,’'-]+ ){{0,4}}?(?:{_TROOPS})(?=\s+(?:in|into|inside)\s)"),
-        roles="deployment", needs_place=True),
-    _Rule("condemnation", "ACCUSE", "disapprove", "low", _rx(
-        # verbs only: "X's launch drew condemnation" does not say who condemned it
-        r"(?:condemn|denounc|deplor|censur|criticiz|criticis)(?:e|es|ed|s|ing)?")),
-    _Rule("sanctions", "SANCTION", None, "medium", _rx(
-        r"sanctions? (?:on|against)|impos\w* (?:\w+ )?sanctions|sanctioned")),
-    _Rule("airstrike", "ASSAULT", "aerial", "high", _rx(
-        r"air ?strikes?|air raids?|bombed|bombing|bombard\w*")),
-    _Rule("shelling", "ASSAULT", "heavy-weapons", "high", _rx(
-        r"shell(?:ed|ing)|artillery (?:fire|strikes?|barrage)")),
-    _Rule("summit", "CONSULT", None, "info", _rx(r"summit"), roles="participants", slot="consult"),
-    _Rule("talks", "CONSULT", None, "info", _rx(
-        r"talks|met (?:with|in)|meet(?:s|ing)? (?:with|in)|negotiations|visit(?:s|ed|ing)?"),
-        roles="participants", slot="consult"),
-)  # fmt: skip
-_REACTIONS = [r for r in _RULES if r.event_type in ("ACCUSE", "SANCTION")]
-_REACTED_TO = frozenset({"MOBILIZE", "ASSAULT"})
+_ROLES: dict[str, _Roles] = {
+    "nuclear_test": "test",
+    "missile_test": "test",
+    "troop_deployment": "deployment",
+    "peacekeeping": "deployment",
+}
+_PARTICIPANT_ROOTS = frozenset({"CONSULT", "COOPERATE", "AGREE"})
 _TROOP_OWNER = re.compile(rf"(?:['’]s)?\s+(?:[\w-]+\s+)?(?:{_TROOPS})\b", re.IGNORECASE)
 _TROOPS_FROM = re.compile(rf"\b(?:{_TROOPS})\s+from\s+(?:the\s+)?$", re.IGNORECASE)
+_BETWEEN_SUBJECT_AND_VERB = re.compile(
+    r"\s*(?:(?:has|have|had|also|again|reportedly|on \w+|\w+ly)\s+)*", re.IGNORECASE
+)
+_TROOPS_END = re.compile(rf"\b(?:{_TROOPS})$", re.IGNORECASE)
+# A name right after one of these is where something happens, not who does it.
+_WHERE = re.compile(
+    r"\b(?:in|into|inside|to|at|near|toward|towards|across|off)\s+(?:the\s+)?"
+    r"(?:(?:northern|southern|eastern|western|central)\s+)?$",
+    re.IGNORECASE,
+)
 _VISIT = _rx(r"visit\w*")
+_SUMMIT = _rx(r"summit(?:s|ry)?")
+_UN = re.compile(r"\b(?:U\.?N\.?|United Nations|(?<!National )Security Council|General Assembly)\b")
 
 
-def _actors(hits: Iterable[_Hit]) -> list[Actor]:
-    out: list[Actor] = []
-    for hit in hits:
-        if hit.sense.actor is not None and hit.sense.actor not in out:
-            out.append(hit.sense.actor)
-    return out
-
-
-def _joined(text: str, hits: list[_Hit]) -> list[_Hit]:
-    """The first hit and those joined to it by 'and' or ',' (hits in reading order)."""
-    group = hits[:1]
-    for hit in hits[1:]:
-        a, b = sorted((group[-1], hit), key=lambda h: h.start)
-        if not _JOINER.fullmatch(text, a.end, b.start):
-            break
-        group.append(hit)
-    return sorted(group, key=lambda h: h.start)
-
-
-def _subject(text: str, hits: list[_Hit], start: int, end: int) -> list[Actor]:
-    """The states named nearest before the trigger, or after it in 'by X' (passive voice)."""
-    parties = [h for h in hits if h.sense.actor and not h.locative]
-    group = _joined(text, [h for h in reversed(parties) if h.end <= start])
-    after = [h for h in parties if h.start >= end]
-    by = [h for h in after if _BY.search(text, max(end, h.start - 20), h.start)]
-    return _actors(group or by[:1])
-
-
-def _partners(text: str, hits: list[_Hit], end: int) -> list[Actor]:
-    """Who the talks are with: 'talks on Thursday with South Korea and Japan'."""
-    after = [h for h in hits if h.sense.actor and not h.locative and h.start >= end]
-    first = next((i for i, h in enumerate(after) if _WITH.fullmatch(text, end, h.start)), None)
-    return _actors(_joined(text, after[first:])) if first is not None else []
-
-
-def _troop_owner(text: str, hits: list[_Hit], start: int) -> list[Actor]:
+def _troop_owner(text: str, entities: list[EntityMention], trigger: Trigger) -> list[Actor]:
     """The state whose forces they are: 'North Korean troops', 'soldiers from Belarus'."""
     owners = [
-        h
-        for h in hits
-        if h.sense.actor
-        and not h.locative
+        e
+        for e in entities
+        if e.actor is not None
         and (
-            _TROOP_OWNER.match(text, h.end)
-            or _TROOPS_FROM.search(text, max(0, h.start - 40), h.start)
+            e.start <= trigger.start < e.end  # "North Korean soldiers" is one name
+            or _TROOPS_END.search(e.text)
+            or _TROOP_OWNER.match(text, e.end)
+            or _TROOPS_FROM.search(text, max(0, e.start - 40), e.start)
         )
     ]
-    return _actors([min(owners, key=lambda h: abs(h.start - start))]) if owners else []
+    if not owners:
+        return []
+    owner = min(owners, key=lambda e: abs(e.start - trigger.start)).actor
+    return [owner] if owner is not None else []
 
 
-def _location(hits: Iterable[_Hit]) -> Location | None:
-    """The first place named as a place, narrowed to a region of it named too ("Russia's Kursk")."""
-    places = [h.sense.place for h in hits if h.sense.place and (h.locative or not h.sense.actor)]
-    if not places:
+def _adjacent_subject(text: str, entities: list[EntityMention], anchor: int) -> list[Actor]:
+    """The name right before the verb, when role assignment found none ("A day after North
+    Korea test-fired ...": the subject of a fronted clause)."""
+    before = [e for e in entities if e.actor is not None and e.end <= anchor]
+    if before and _BETWEEN_SUBJECT_AND_VERB.fullmatch(text, before[-1].end, anchor):
+        actor = before[-1].actor
+        return [actor] if actor is not None else []
+    return []
+
+
+def _located(text: str, e: EntityMention) -> bool:
+    return bool(_WHERE.search(text, max(0, e.start - 40), e.start))
+
+
+def _destination(text: str, entities: list[EntityMention], after: int) -> Location | None:
+    """Where forces went: the first place after 'to', 'in', 'into'..., narrowed to a region of it
+    named next ("to Russia's Kursk region")."""
+    places = [e for e in entities if e.start >= after and e.place is not None]
+    first = next((e for e in places if _located(text, e)), None)
+    if first is None or first.place is None:
         return None
-    return next((p for p in places if p.subdivision and p.country == places[0].country), places[0])
+    country = first.place.country
+    narrower = [
+        e.place
+        for e in places
+        if e.start > first.start and e.place and e.place.subdivision and e.place.country == country
+    ]
+    return narrower[0] if narrower and not first.place.subdivision else first.place
 
 
 def _roles(
-    rule: _Rule, text: str, trigger: re.Match[str], hits: list[_Hit]
+    kind: _Roles, root: str, text: str, trigger: Trigger, entities: list[EntityMention]
 ) -> tuple[list[Actor], list[Actor], Location | None]:
-    actors = _subject(text, hits, trigger.start(), trigger.end())
-    after = [h for h in hits if h.start >= trigger.end()]
-    place = _location(after) or _location(hits)  # where it happened usually follows the verb
-    if rule.roles == "participants":
-        partners = _partners(text, hits, trigger.end())
-        return actors + [a for a in partners if a not in actors], [], place
-    if rule.roles == "deployment":
-        actors = _troop_owner(text, hits, trigger.start()) or actors
-        place = _location(after)
-        host = _STATES.get(place.country) if place and place.country else None
-        return actors, [host] if host and host not in actors else [], place
-    if rule.roles == "test":
+    actors, recipients = assign_roles(text, entities, trigger.anchor, trigger.end, root)
+    actors = actors or _adjacent_subject(text, entities, trigger.anchor)
+    place = locate(text, entities, trigger.end)
+    if kind == "participants":
+        # the place of a meeting is no party to it: "met in Washington"
+        hosts = {e.actor.code for e in entities if e.actor is not None and _located(text, e)}
+        partners = [a for a in recipients if a not in actors and a.code not in hosts]
+        return actors + partners, [], place
+    if kind == "deployment":
+        actors = _troop_owner(text, entities, trigger) or actors
+        place = _destination(text, entities, trigger.end) or place
+        host = gazetteer().states.get(place.country or "") if place else None
+        return actors, [host] if host and host.code not in codes(actors) else [], place
+    if kind == "test":
         return actors, [], place
-    named = (h for h in after if not h.locative and not _RESOLUTION.match(text, h.end))
-    return actors, [a for a in _actors(named) if a not in actors], place
+    return actors, [a for a in recipients if a not in actors], place
 
 
-# --- figures, weapons, dates -----------------------------------------------------------------
+def codes(actors: list[Actor]) -> list[str]:
+    """The actors' codes, for comparing parties whatever their sector."""
+    return [a.code for a in actors]
 
-_Qualifier = Literal["exact", "approximately", "at_least", "at_most", "more_than"]
-_QUALIFIERS: dict[str, _Qualifier] = {
-    **dict.fromkeys(("some", "about", "around", "nearly", "roughly", "approximately", "almost",
-                     "an estimated", "estimated"), "approximately"),
-    **dict.fromkeys(("up to", "as many as", "fewer than", "less than"), "at_most"),
-    "at least": "at_least", "more than": "more_than", "over": "more_than",
+
+# --- severity and confidence -----------------------------------------------------------------
+
+# Default severity of each subtype (../shared/specs/events.md); a subtype not listed takes its
+# root's default below.
+_SEVERITY: dict[str, Severity] = {
+    **dict.fromkeys(("nuclear_test", "nuclear_threat"), "critical"),
+    **dict.fromkeys(
+        (
+            "missile_test",
+            "airstrike",
+            "missile_strike",
+            "drone_strike",
+            "shelling",
+            "armed_clash",
+            "bombing",
+            "suicide_bombing",
+            "shooting",
+            "assassination",
+            "attack",
+            "killing",
+            "invasion",
+            "atrocity",
+            "chemical_attack",
+            "ceasefire_violation",
+            "military_threat",
+            "martial_law",
+            "human_shields",
+        ),
+        "high",
+    ),
+    **dict.fromkeys(
+        (
+            "troop_deployment",
+            "military_exercise",
+            "mobilization",
+            "alert",
+            "military_buildup",
+            "military_preparation",
+            "show_of_force",
+            "military_cooperation",
+            "arms_transfer",
+            "sanctions",
+            "diplomat_expulsion",
+            "expulsion",
+            "severed_relations",
+            "recall_ambassador",
+            "treaty_withdrawal",
+            "staff_withdrawal",
+            "aid_suspension",
+            "ceasefire",
+            "peace_agreement",
+            "withdrawal",
+            "riot",
+            "abduction",
+            "torture",
+            "sexual_violence",
+            "crowd_control",
+            "stabbing",
+            "destruction",
+            "seizure",
+            "curfew",
+            "state_of_emergency",
+            "cyberattack",
+        ),
+        "medium",
+    ),
+    **dict.fromkeys(
+        (
+            "talks",
+            "summit",
+            "state_visit",
+            "un_meeting",
+            "phone_call",
+            "mediation",
+            "support",
+            "asylum",
+        ),
+        "info",
+    ),
+}
+_ROOT_SEVERITY: dict[str, Severity] = {
+    "ASSAULT": "high", "MOBILIZE": "medium", "CONSULT": "info", "SUPPORT": "info",
 }  # fmt: skip
-_UNITS = {
-    **dict.fromkeys(("troops", "soldiers", "forces", "servicemen"), "troops"),
-    **dict.fromkeys(("killed", "killing", "dead"), "killed"),
-    **dict.fromkeys(("wounded", "wounding", "injured", "injuring"), "injured"),
-    **dict.fromkeys(("missiles", "rockets"), "missiles"),
-}
-_NUMBER_WORDS = {
-    w: i for i, w in enumerate("two three four five six seven eight nine ten".split(), 2)
-}
-_NUMBER = (
-    rf"(?:\b(?P<qual>{'|'.join(_QUALIFIERS)})\s+)?"
-    rf"\b(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|{'|'.join(_NUMBER_WORDS)})"
-    r"(?:\s+(?P<mult>thousand|million))?"
+_KINETIC = frozenset(
+    {"airstrike", "missile_strike", "drone_strike", "shelling", "armed_clash", "bombing",
+     "suicide_bombing", "shooting", "attack", "killing", "atrocity", "chemical_attack"}
+)  # fmt: skip
+# Sentences that name no actor still report an attack, a protest or a crackdown somewhere.
+_PLACE_WILL_DO = frozenset({"ASSAULT", "PROTEST", "COERCE"})
+MIN_CONFIDENCE = 0.5
+# A finite verb before a noun trigger means the noun is an object, not the sentence's subject.
+_FINITE = re.compile(
+    r"\b(?:is|are|was|were|has|have|had|will|would|can|could|may|might|said|says|\w+ed)\b",
+    re.IGNORECASE,
 )
-_QUANTITIES = (  # "some 8,000 North Korean soldiers", and "killing at least 30 people"
-    re.compile(
-        rf"{_NUMBER}(?:\s+(?!(?:and|or|in|to|of|from|at)\b)[A-Za-z’'-]+){{0,3}}?"
-        rf"\s+(?P<unit>{'|'.join(_UNITS)})\b",
-        re.IGNORECASE,
-    ),
-    re.compile(
-        rf"\b(?P<unit>killed|killing|wounded|wounding|injured|injuring)\s+{_NUMBER}\b", re.I
-    ),
-)
-_WEAPONS = (
-    ("ICBM", _rx(r"ICBMs?|intercontinental(?:[- ]range)? ballistic missiles?|Hwasong-1[4-9]")),
-    ("SLBM", _rx(r"SLBMs?|submarine[- ]launched ballistic missiles?")),
-    ("IRBM", _rx(r"IRBMs?|intermediate[- ]range ballistic missiles?")),
-    ("hypersonic", _rx(r"hypersonic")),
-    ("SRBM", _rx(r"SRBMs?|short[- ]range ballistic missiles?")),
-    ("cruise", _rx(r"cruise missiles?")),
-)
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_WHEN = _rx("|".join(("today", "yesterday", *_WEEKDAYS)))
-
-
-def _quantities(text: str) -> list[Quantity]:
-    out: list[Quantity] = []
-    for m in sorted((m for p in _QUANTITIES for m in p.finditer(text)), key=lambda m: m.start()):
-        num = m["num"].lower()
-        value = float(_NUMBER_WORDS.get(num) or num.replace(",", ""))
-        value *= {"thousand": 1_000, "million": 1_000_000}.get((m["mult"] or "").lower(), 1)
-        qualifier = _QUALIFIERS.get((m["qual"] or "").lower(), "exact")
-        quantity = Quantity(
-            value=value, unit=_UNITS[m["unit"].lower()], qualifier=qualifier, text=m.group()
-        )
-        if all((q.value, q.unit) != (value, quantity.unit) for q in out):
-            out.append(quantity)
-    return out
-
-
-def _weapon(text: str) -> str | None:
-    return next((name for name, pattern in _WEAPONS if pattern.search(text)), None)
-
-
-def _event_date(text: str, near: int, published: date | None) -> date | None:
-    """The day named nearest the trigger, resolved back from the publication date."""
-    words = list(_WHEN.finditer(text))
-    if published is None or not words:
-        return published
-    word = min(words, key=lambda m: abs(m.start() - near)).group().lower()
-    if word in ("today", "yesterday"):
-        return published - timedelta(days=word == "yesterday")
-    return published - timedelta(days=(published.weekday() - _WEEKDAYS.index(word)) % 7)
 
 
 def _severity(
-    rule: _Rule, actors: list[Actor], place: Location | None, weapon: str | None,
+    subtype: str, root: str, actors: list[Actor], place: Location | None, weapon: str | None,
     quantities: list[Quantity],
 ) -> Severity:  # fmt: skip
-    if rule.subtype == "missile_test" and weapon in CRITICAL_WEAPONS:
+    if subtype == "missile_test" and weapon in CRITICAL_WEAPONS:
         return "critical"
-    if rule.subtype == "troop_deployment":
+    if subtype == "troop_deployment":
         home = place.country if place else None
         return "high" if home and any(a.code != home for a in actors) else "medium"
-    if rule.event_type == "ASSAULT" and any(
-        q.unit == "killed" and q.value >= 100 for q in quantities
-    ):
+    if subtype in _KINETIC and any(q.unit == "killed" and q.value >= 100 for q in quantities):
         return "critical"  # mass casualties
-    return rule.severity
+    return _SEVERITY.get(subtype) or _ROOT_SEVERITY.get(root, "low")
 
+
+def _confidence(text: str, trigger: Trigger, has_actor: bool) -> float:
+    """How sure the rule is: its words' reliability, read in their clause, and with an actor."""
+    if trigger.verbal:
+        form = 1.0
+    elif len(_WORDS.findall(text, 0, trigger.start)) <= 12 and not _FINITE.search(
+        text, 0, trigger.start
+    ):
+        form = 0.9  # the sentence's subject: "The deployment of 12,000 troops has become ..."
+    else:
+        form = 0.55  # a noun in passing: "... over the growing military partnership"
+    clause = (1.0, 0.85, 0.7)[trigger.clause]
+    return round(trigger.entry.weight * form * clause * (1.0 if has_actor else 0.8), 2)
+
+
+_WORDS = re.compile(r"\w+")
+_DAY_AFTER = re.compile(
+    r"[^,;]{0,60}?\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|"
+    r"yesterday|overnight|this morning)\b"
+)
 
 # --- assembly --------------------------------------------------------------------------------
 
 
+# The subtypes the spec names; a finer reading (an arrest, a riot police charge) stays in the
+# PLOVER mode and sets the severity, and the mention's subtype is left empty.
+SPEC_SUBTYPES = frozenset(
+    {"nuclear_test", "missile_test", "troop_deployment", "military_exercise", "airstrike",
+     "missile_strike", "drone_strike", "shelling", "armed_clash", "bombing", "military_threat",
+     "nuclear_threat", "military_cooperation", "arms_transfer", "sanctions", "diplomat_expulsion",
+     "ceasefire", "peace_agreement", "condemnation", "talks", "summit", "state_visit",
+     "un_meeting", "protest", "riot"}
+)  # fmt: skip
+_TALKS = frozenset({"visit", "phone_call", "mediation"})
+# Finer readings that are one of the spec's subtypes: forces massed on a border are deployed.
+_AS_SPEC = {"military_buildup": "troop_deployment", "suicide_bombing": "bombing"}
+
+
+def _coded(text: str, trigger: Trigger, triggers: list[Trigger]) -> Coding:
+    code = coding(text, trigger, triggers)
+    if code.root == "CONSULT" and (code.subtype == "talks" or code.subtype in _TALKS):
+        # the spec's subtypes: a summit, a state visit or a U.N. meeting whatever the verb;
+        # a visit, a call or a mediation is talks, held on a visit, by phone, through a third
+        if _SUMMIT.search(text):
+            return Coding("CONSULT", code.mode, "summit")
+        if code.subtype == "talks" and _UN.search(text):
+            return Coding("CONSULT", code.mode, "un_meeting")
+        return Coding("CONSULT", code.mode, "talks")
+    return code
+
+
+def _current(text: str, trigger: Trigger, code: Coding, published: date | None) -> bool:
+    """Whether the sentence reports the trigger's event as one happening now (cheap checks
+    first: names are looked up only for what passes)."""
+    if trigger.entry.statement:
+        return False  # a denial is a statement about an event, not one
+    if trigger.clause > 1 and not _DAY_AFTER.match(text, trigger.end):
+        # "weeks after Beijing pledged ...", ", which ...": background, unless it names the
+        # recent day ("A day after North Korea test-fired an ICBM on Monday, ...")
+        return False
+    if trigger.intent and (not trigger.firm or code.root == "AGREE"):
+        return False  # what "may" happen has not, and "would meet" is a plan, not yet an act
+    if _confidence(text, trigger, has_actor=True) < MIN_CONFIDENCE:
+        return False
+    spoken = code.root != trigger.root  # a promise, threat or refusal made by saying it
+    return reading(text, trigger, published, spoken=spoken) == "current"
+
+
 def _mention(
-    record: ArticleRecord, span: tuple[int, int], rule: _Rule, trigger: re.Match[str],
-    hits: list[_Hit],
+    record: ArticleRecord, span: tuple[int, int], trigger: Trigger, code: Coding,
+    entities: list[EntityMention],
 ) -> EventMention | None:  # fmt: skip
     article, (start, end) = record.article, span
     text = article.body[start:end]
     published = article.published_at.date() if article.published_at else None
-    if not _asserted(text, trigger.start(), trigger.end(), published):
+    kind = _ROLES.get(code.subtype) or (
+        "participants" if code.root in _PARTICIPANT_ROOTS else "subject"
+    )
+    actors, recipients, place = _roles(kind, code.root, text, trigger, entities)
+    if code.root == "MOBILIZE" and code.subtype == "military_exercise" and len(actors) > 1:
+        code = Coding("COOPERATE", None, "military_exercise")  # a joint drill (PLOVER)
+    if trigger.entry.needs_place and place is None:
         return None
-    actors, recipients, place = _roles(rule, text, trigger, hits)
-    if (rule.needs_actor and not actors) or (rule.needs_place and place is None):
+    if not actors and code.subtype != "nuclear_test":
+        if code.root not in _PLACE_WILL_DO or place is None:
+            return None
+    confidence = _confidence(text, trigger, bool(actors))
+    if confidence < MIN_CONFIDENCE:
         return None
-    quantities = _quantities(text) if rule.event_type in _REACTED_TO else []
-    weapon = _weapon(text) if rule.subtype == "missile_test" else None
-    mode = rule.mode
-    if rule.event_type == "CONSULT":
+    figures = quantities(text) if code.root in ("MOBILIZE", "ASSAULT", "AID") else []
+    named_weapon = weapon(text) if code.subtype == "missile_test" else None
+    mode = code.mode
+    if code.root == "CONSULT" and mode is None:
         mode = "visit" if _VISIT.search(text) else "multilateral" if len(actors) > 2 else None
-    key = f"{article.id}|{start}|{end}|{rule.event_type}|{rule.subtype}"
+    spec = _AS_SPEC.get(code.subtype, code.subtype)
+    subtype = spec if spec in SPEC_SUBTYPES else None
+    key = f"{article.id}|{start}|{end}|{code.root}|{subtype}"
     return EventMention(
         mention_id=hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()[:16],
         article_id=article.id,
         source=article.source,
         published_at=article.published_at,
-        event_type=rule.event_type,
+        event_type=code.root,
         mode=mode,
-        subtype=rule.subtype,
-        severity=_severity(rule, actors, place, weapon, quantities),
-        confidence=CONFIDENCE if actors else CONFIDENCE_NO_ACTOR,
+        subtype=subtype,
+        severity=_severity(code.subtype, code.root, actors, place, named_weapon, figures),
+        confidence=confidence,
         actors=actors,
         recipients=recipients,
         location=place,
-        quantities=quantities,
-        weapon=weapon,
-        event_date=_event_date(text, trigger.start(), published),
+        quantities=figures,
+        weapon=named_weapon,
+        event_date=event_date(text, trigger.start, published),
         evidence=Evidence(sentence=text, start=start, end=end),
         duplicate_of=record.duplicate_of,
     )
 
 
+def _reported(triggers: list[Trigger]) -> list[Trigger]:
+    """The main event, then any other act the main clause reports in its own words.
+
+    A trigger after a speech act or a reaction is what is said or reacted to ("urged Russia to
+    withdraw", "condemned the launch"), and one of a root already reported adds no event
+    ("shelled Kharkiv, and 30 people were killed").
+    """
+    main = main_trigger(triggers)
+    if main is None:
+        return []
+    out = [main]
+    for t in triggers:
+        if t is main or not t.verbal or t.clause or t.entry.weight < 0.8:
+            continue  # only a plainly worded act of the main clause is a second event
+        before = [u for u in triggers if u.start < t.start]
+        if any(u.entry.speech or u.root in _REACTIONS for u in before):
+            continue
+        if all(t.root != u.root for u in out):
+            out.append(t)
+    return sorted(out, key=lambda t: t.start)
+
+
+_REACTIONS = frozenset({"ACCUSE", "SANCTION", "REJECT", "REQUEST"})
+
+
 def _sentence_mentions(record: ArticleRecord, span: tuple[int, int]) -> list[EventMention]:
     text = record.article.body[span[0] : span[1]]
-    # A question asserts nothing; sports, business and film use war words for other things.
-    if text.rstrip("\"'”’) ").endswith("?") or _OFF_TOPIC.search(text):
+    # A question asserts nothing.
+    if text.rstrip("\"'”’) ").endswith("?"):
         return []
-    hits = _find_names(text)
-    found: dict[str, tuple[int, EventMention]] = {}
-    for rule in _RULES:
-        slot = rule.slot or rule.subtype
-        needs_met = rule.needs is None or rule.needs.search(text)
-        if slot in found or not needs_met or (rule.excludes and rule.excludes.search(text)):
+    lowered = text.lower()
+    words = words_of(lowered)
+    if _OFF_TOPIC.found(lowered, words):
+        return []
+    triggers = find_triggers(text, words)
+    if not triggers:
+        return []
+    published = record.article.published_at
+    day = published.date() if published else None
+    entities: list[EntityMention] | None = None
+    mentions: dict[tuple[str, str | None], EventMention] = {}
+    for trigger in _reported(triggers):
+        code = _coded(text, trigger, triggers)
+        if not _current(text, trigger, code, day):
             continue
-        for trigger in rule.trigger.finditer(text):
-            mention = _mention(record, span, rule, trigger, hits)
-            if mention is not None:
-                found[slot] = (trigger.start(), mention)
-                break
-    # Whatever follows a reaction word is what it reacts to, even when the reaction itself names
-    # no actor: "the statement criticised the presence of North Korean troops in Russia".
-    reaction = min(
-        (m.start() for r in _REACTIONS for m in r.trigger.finditer(text)), default=len(text)
-    )
-    kept = [(p, m) for p, m in found.values() if not (m.event_type in _REACTED_TO and p > reaction)]
-    return [m for _, m in sorted(kept, key=lambda pm: pm[0])]
+        if entities is None:
+            entities = find_entities(text, day)
+        mention = _mention(record, span, trigger, code, entities)
+        if mention is not None and (mention.event_type, mention.subtype) not in mentions:
+            mentions[mention.event_type, mention.subtype] = mention
+    return list(mentions.values())
 
 
 def extract(record: ArticleRecord) -> list[EventMention]:
     """Every current political event mention the article's sentences report, in text order."""
-    if _OFF_TOPIC.search(record.article.title):
+    if _off_topic(record.article.title):
         return []
     return [m for span in _sentences(record.article.body) for m in _sentence_mentions(record, span)]

@@ -1,0 +1,1 @@
+"""Sentence-level extraction in plain Python: event classes, entities, figures and dates."""

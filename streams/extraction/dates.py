@@ -1,0 +1,189 @@
+"""Event dates: the day a sentence says something happened, resolved against the article's."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from functools import lru_cache
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTHS = {
+    **{m: i for i, m in enumerate(
+        ("january", "february", "march", "april", "may", "june", "july", "august",
+         "september", "october", "november", "december"), 1)},
+    **{m: i for i, m in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)},
+    "sept": 9,
+}  # fmt: skip
+_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+            "seven": 7, "eight": 8, "nine": 9, "ten": 10}  # fmt: skip
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+)
+# One case-insensitive alternation behind one word boundary: much cheaper than many patterns.
+_EXPRESSIONS = re.compile(
+    r"\b(?:"
+    + "|".join(
+        (
+            r"(?P<iso>(?P<year>(?:19|20)\d\d)-(?P<iso_m>[01]\d)-(?P<iso_d>[0-3]\d)\b)",
+            rf"(?P<md>(?P<md_month>{_MONTH})\s+(?P<md_day>[0-3]?\d)(?:st|nd|rd|th)?\b"
+            r"(?:,?\s+(?P<md_year>(?:19|20)\d\d)\b)?)",
+            rf"(?P<dm>(?P<dm_day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?P<dm_month>{_MONTH})\b"
+            r"(?:,?\s+(?P<dm_year>(?:19|20)\d\d)\b)?)",
+            r"(?P<before_yesterday>the\s+day\s+before\s+yesterday\b)",
+            r"(?P<today>(?:today|tonight|this\s+(?:morning|afternoon|evening))\b)",
+            r"(?P<yesterday>(?:yesterday|last\s+night)\b)",
+            r"(?P<ago>(?P<ago_n>a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d+)"
+            r"\s+(?P<ago_unit>days?|weeks?)\s+ago\b)",
+            r"(?P<weekday>(?P<wd_rel>(?:last|this\s+past|next|this|on)\s+)?"
+            r"(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b)",
+            r"(?P<vague>(?:earlier|later)\s+(?:this|last)\s+(?:week|month|year)\b)",
+            r"(?P<last_week>(?:last|past|previous)\s+week\b)",
+            r"(?P<last_month>(?:last|previous)\s+month\b)",
+            r"(?P<span_year>(?:last|this|previous)\s+year\b)",
+            rf"(?P<in_month>(?:in|last|since|during|early|late|mid-?)\s+(?:(?:early|late|mid-?)\s*)?"
+            rf"(?P<im_month>{_MONTH})(?!\w)(?!\s+[0-3]?\d\b)(?:\s+(?P<im_year>(?:19|20)\d\d)\b)?)",
+            r"(?P<in_year>(?:in|since|during)\s+(?P<iy>(?:19|20)\d\d)\b)",
+        )
+    )
+    + ")",
+    re.IGNORECASE,
+)
+_MONTH_GROUPS = ("md_month", "dm_month", "im_month")
+# Every expression holds one of these words, preceded by at most three others ("the day before
+# yesterday"): the full pattern is tried only at those word starts, not at every position.
+_KEYS = re.compile(
+    r"\d+|\b(?:(?:mon|tues|wednes|thurs|fri|satur|sun|to|yester)day|tonight|ago|week|month|"
+    r"year|night|morning|afternoon|evening|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",
+    re.IGNORECASE,
+)
+_WORD_START = re.compile(r"\b\w")
+
+
+@lru_cache(maxsize=512)  # one sentence is dated once per event it reports
+def _expressions(sentence: str) -> tuple[re.Match[str], ...]:
+    found: list[re.Match[str]] = []
+    done = 0
+    for key in _KEYS.finditer(sentence):
+        if key.start() < done:
+            continue
+        starts = [
+            w.start()
+            for w in _WORD_START.finditer(sentence, max(done, key.start() - 30), key.start())
+        ]
+        for pos in [*starts[-3:], key.start()]:
+            m = _EXPRESSIONS.match(sentence, pos)
+            if m is not None and m.end() > key.start():
+                found.append(m)
+                done = m.end()
+                break
+    return tuple(found)
+
+
+_FUTURE = re.compile(
+    r"\b(?:will|shall|would|to\s+be|is\s+due|are\s+due|plans?\s+to|planned|scheduled|set\s+to|"
+    r"expected\s+to|is\s+to|are\s+to)\b[^.;]*$",
+    re.IGNORECASE,
+)
+# A date just after a verb of saying dates the report, not the event ("..., officials said
+# Thursday"): it is used only when nothing else dates the sentence.
+_SAID = re.compile(
+    r"\b(?:said|says|told|reported|announced|added|stated|confirmed)\s+(?:\w+\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _month_day(published: date | None, month: int, day: int, year: str | None) -> date | None:
+    try:
+        if year:
+            return date(int(year), month, day)
+        if published is None:
+            return None
+        when = date(published.year, month, day)
+        # the most recent such day not after the article (a date ahead is last year's)
+        return when if when <= published else date(published.year - 1, month, day)
+    except ValueError:
+        return None  # "February 30"
+
+
+def _weekday(m: re.Match[str], sentence: str, published: date) -> date:
+    target = _WEEKDAYS.index(m["wd"].lower())
+    back = (published.weekday() - target) % 7
+    rel = (m["wd_rel"] or "").strip().lower()
+    ahead = rel == "next" or (
+        rel != "last" and _FUTURE.search(sentence, max(0, m.start() - 80), m.start()) is not None
+    )
+    if ahead:
+        return published + timedelta(days=(target - published.weekday()) % 7 or 7)
+    if rel == "last" and back == 0:
+        back = 7
+    return published - timedelta(days=back)
+
+
+def _resolve(m: re.Match[str], sentence: str, published: date | None) -> date | None:
+    kind = m.lastgroup
+    if kind == "iso":
+        try:
+            return date(int(m["year"]), int(m["iso_m"]), int(m["iso_d"]))
+        except ValueError:
+            return None
+    if kind in ("md", "dm"):
+        month = _MONTHS[m[f"{kind}_month"].lower().rstrip(".")]
+        return _month_day(published, month, int(m[f"{kind}_day"]), m[f"{kind}_year"])
+    if published is None or kind in ("vague", "span_year", "in_year"):
+        return None
+    return _relative(m, sentence, published)
+
+
+def _relative(m: re.Match[str], sentence: str, published: date) -> date | None:
+    kind = m.lastgroup
+    if kind == "today":
+        return published
+    if kind == "yesterday":
+        return published - timedelta(days=1)
+    if kind == "before_yesterday":
+        return published - timedelta(days=2)
+    if kind == "ago":
+        n = m["ago_n"].lower()
+        count = int(n) if n.isdigit() else _NUMBERS[n]
+        return published - timedelta(days=count * (7 if m["ago_unit"].lower()[0] == "w" else 1))
+    if kind == "weekday":
+        return _weekday(m, sentence, published)
+    if kind == "last_week":  # the Monday of the week before the article's
+        return published - timedelta(days=published.weekday() + 7)
+    if kind == "last_month":  # the first day of the month before
+        return (published.replace(day=1) - timedelta(days=1)).replace(day=1)
+    if kind == "in_month":
+        month = _MONTHS[m["im_month"].lower().rstrip(".")]
+        year = int(m["im_year"]) if m["im_year"] else None
+        if year is None:  # the most recent such month not after the article
+            year = published.year if month <= published.month else published.year - 1
+        return date(year, month, 1)
+    return None
+
+
+def event_date(sentence: str, trigger_start: int, published: date | None) -> date | None:
+    """The day the event happened: the date expression nearest the trigger, resolved back from
+    the publication date ("on Thursday" is the latest Thursday not after it); the publication
+    date when the sentence names none.
+
+    Conventions: "last week" is that week's Monday, "last month" and "in August" the month's
+    first day; "earlier this year", "last year" and a bare year give None (no day can be
+    claimed); a weekday in a future clause ("will meet on Thursday") or after "next" is the
+    coming one; an explicit date without a year is the latest such day not after publication.
+    """
+    best: tuple[int, re.Match[str]] | None = None
+    for m in _expressions(sentence):
+        if any(m[g] and m[g].startswith(("may", "MAY")) for g in _MONTH_GROUPS):
+            continue  # "may" the verb, not May the month, which is written with a capital
+        if m.lastgroup == "in_year" and published is not None and int(m["iy"]) >= published.year:
+            continue  # "in 2026" in a 2026 article dates nothing
+        distance = min(abs(m.start() - trigger_start), abs(m.end() - trigger_start))
+        if _SAID.search(sentence, max(0, m.start() - 25), m.start()):
+            distance += 10_000
+        if best is None or distance < best[0]:
+            best = (distance, m)
+    if best is None:
+        return published
+    return _resolve(best[1], sentence, published)

@@ -1,0 +1,52 @@
+"""The benchmarks run and print their figures; no timing is asserted (STYLE.md)."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+from typer.testing import CliRunner
+
+from streams.cli import cli
+from streams.evaluation.bench import pinned, synthetic_articles
+
+EXTRACT_KEYS = {
+    "articles", "words_per_article", "sentences", "cpu", "seconds", "articles_per_s",
+    "sentences_per_s", "us_per_article_p50", "us_per_article_p99", "mentions_per_article",
+}  # fmt: skip
+REPLAY_KEYS = {
+    "articles", "cpu", "seconds", "articles_per_s", "mentions", "canonical_events", "alerts",
+    "dead_letters",
+}  # fmt: skip
+
+
+def test_synthetic_articles_are_deterministic_wire_copy_of_the_asked_length() -> None:
+    first, again = synthetic_articles(5, words=400, seed=3), synthetic_articles(5, 400, seed=3)
+    assert [a.article for a in first] == [a.article for a in again]
+    assert first[0].article != synthetic_articles(1, 400, seed=4)[0].article
+    for item in first:
+        assert 400 <= len(item.article.body.split()) <= 460
+        assert " — " in item.article.body.split("\n\n")[0]  # a dateline
+        assert item.sentences > 10
+    assert len({a.article.id for a in first}) == 5
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="no CPU affinity on this OS")
+def test_pinning_is_undone_afterwards() -> None:
+    before = os.sched_getaffinity(0)
+    with pinned() as cpu:
+        assert os.sched_getaffinity(0) == {cpu}
+    assert os.sched_getaffinity(0) == before
+
+
+@pytest.mark.parametrize(("command", "keys"), [("extract", EXTRACT_KEYS), ("replay", REPLAY_KEYS)])
+def test_bench_commands_run_and_print_their_figures(command: str, keys: set[str]) -> None:
+    result = CliRunner().invoke(cli, ["bench", command, "--articles", "20", "--json"])
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.stdout)
+    assert set(figures) == keys
+    assert figures["articles"] == 20
+    table = CliRunner().invoke(cli, ["bench", command, "--articles", "20", "--words", "100"])
+    assert table.exit_code == 0, table.output
+    assert "articles_per_s" in table.stdout
