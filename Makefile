@@ -103,6 +103,16 @@ PLOVER ?= ../shared/datasets/plover-gsr
 eval-actors: $(STAMP) ## Score actor and recipient codes on plover-gsr (P/R/F1)
 	$(BIN)/geoevents eval actors $(PLOVER)/sentences.jsonl $(ARGS)
 
+ECBPLUS ?= ../shared/datasets/ecbplus-dev
+
+.PHONY: eval-stories
+eval-stories: $(STAMP) ## Score story ids on ecbplus-dev (pairwise and BCubed P/R/F1)
+	$(BIN)/geoevents eval stories $(ECBPLUS)/articles.jsonl $(ECBPLUS)/labels.jsonl $(ARGS)
+
+.PHONY: bench-stories
+bench-stories: $(STAMP) ## Time story assignment with some 1,700 live stories on one core
+	$(BIN)/geoevents bench stories $(ECBPLUS)/articles.jsonl $(ARGS)
+
 .PHONY: broker
 broker: $(STAMP) ## Run the embedded broker in the foreground
 	$(BIN)/geoevents broker $(ARGS)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import Field, field_validator
 
 from schemas.base import Payload, UtcDatetime
@@ -41,6 +43,9 @@ class ArticleRecord(Payload):
     article: Article
     signature: list[int] | None = Field(
         default=None, description="MinHash signature of the body, for near-duplicate detection."
+    )
+    features: dict[str, Any] | None = Field(
+        default=None, description="Compact story features (terms, names, numbers, dates)."
     )
     story_id: str | None = None
     duplicate_of: str | None = Field(

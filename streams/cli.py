@@ -399,6 +399,72 @@ def bench_replay(
     _print_figures("replay: every stage", figures, as_json)
 
 
+@eval_cli.command("stories")
+def eval_stories(
+    articles: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, help="Article JSONL to cluster.")
+    ],
+    labels: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, help="Gold JSONL: `id` and `story`.")
+    ],
+    window: Annotated[
+        float | None,
+        typer.Option("--window", help="Seconds a story stays open after its last article."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+) -> None:
+    """Cluster articles into stories in published_at order; pairwise and BCubed P/R/F1."""
+    import json
+
+    from rich.table import Table
+
+    from streams.evaluation import stories
+    from streams.stages.clustering import DEFAULT_WINDOW_SECONDS
+
+    try:
+        result = stories.evaluate(articles, labels, window or DEFAULT_WINDOW_SECONDS)
+    except GeoeventsError as err:
+        raise _fail(err) from err
+    if as_json:
+        typer.echo(json.dumps(result.as_dict(), indent=2))
+        return
+    table = Table(
+        title="story clustering",
+        title_justify="left",
+        caption=f"{result.articles} articles, {result.gold_stories} gold stories, "
+        f"{result.predicted_stories} predicted",
+        caption_justify="left",
+        min_width=56,
+    )
+    for column in ("measure", "precision", "recall", "F1"):
+        table.add_column(column, justify="left" if column == "measure" else "right")
+    for name, figures in (("pairwise", result.pairwise), ("BCubed", result.bcubed)):
+        table.add_row(
+            name, f"{figures.precision:.3f}", f"{figures.recall:.3f}", f"{figures.f1:.3f}"
+        )
+    Console().print(table)
+
+
+@bench_cli.command("stories")
+def bench_stories(
+    articles: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, help="Article JSONL to replicate.")
+    ],
+    copies: Annotated[
+        int, typer.Option("--copies", help="Disjoint copies of the articles (more live stories).")
+    ] = 60,
+    as_json: BenchJson = False,
+) -> None:
+    """Time story features and assign() on one core; bytes per stored and per indexed story."""
+    from streams.evaluation import stories
+
+    try:
+        figures = stories.benchmark(stories.read_articles(articles), copies)
+    except GeoeventsError as err:
+        raise _fail(err) from err
+    _print_figures("story clustering", dict(figures.as_dict()), as_json)
+
+
 def main() -> None:
     """Console-script entry point."""
     cli()

@@ -36,7 +36,7 @@ class Replay:
     def __init__(self, settings: Settings, rules: RuleSet) -> None:
         self.settings = settings
         self.rules = rules
-        self.stories = stories.StoryStage(ExpiringState({}), settings.state)
+        self.stories = stories.StoryStage(ExpiringState({}), ExpiringState({}), settings.state)
         self.blocks = ExpiringState({})
         self.paged = ExpiringState({})
         self.result = ReplayResult()
@@ -53,7 +53,8 @@ class Replay:
     def _sweep(self, now: float) -> None:
         # As the worker's agents do: expired state goes, so memory stays bounded.
         self._swept = now
-        for state in (self.stories.copies.state, self.blocks, self.paged):
+        self.stories.sweep(now)
+        for state in (self.blocks, self.paged):
             state.sweep(now)
 
     def _one(self, now: float, record: RawRecord, article: Any) -> None:

@@ -63,6 +63,8 @@ class StateSettings(BaseModel):
 
     duplicate_window_seconds: float = Field(default=7 * 86400, gt=0)
     """GEO_STATE__DUPLICATE_WINDOW_SECONDS: how long a first copy is remembered for its copies."""
+    story_window_seconds: float = Field(default=7 * 86400, gt=0)
+    """GEO_STATE__STORY_WINDOW_SECONDS: how long a story stays open after its latest article."""
     event_window_seconds: float = Field(default=30 * 86400, gt=0)
     """GEO_STATE__EVENT_WINDOW_SECONDS: how long a canonical event stays open for merging."""
 

@@ -22,6 +22,7 @@ def _state(name: str, help_text: str, partitions: int | None = None) -> Expiring
 
 
 copies = _state("first-copies", "First copies with their MinHash signature and story", 1)
+stories = _state("stories", "Open stories' bounded centroids, and each article's story", 1)
 blocks = _state("event-blocks", "Open canonical events per blocking key")
 paged = _state("paged", "Highest severity evaluated per canonical event")
 delivered = _state("delivered", "Alert and channel pairs already delivered")

@@ -9,14 +9,15 @@ from streams import tables, topics
 from streams.app import app, metrics, settings
 from streams.clock import stream_time
 from streams.dlq import dead_letters
-from streams.stages.stories import StoryStage, story_id_for
+from streams.stages.clustering import story_id_for
+from streams.stages.stories import StoryStage
 
 
 @app.agent(topics.for_stories, name="stories")
 async def stories(stream: Any) -> None:
     """articles-for-stories -> articles-storied (keyed by article id, all partitions)"""
-    stage = StoryStage(tables.copies, settings.state)
-    sweeper = tables.Sweeper(tables.copies, partitions=1)
+    stage = StoryStage(tables.copies, tables.stories, settings.state)
+    sweepers = [tables.Sweeper(t, partitions=1) for t in (tables.copies, tables.stories)]
     generation = None
     async for event in stream.events():
         async with dead_letters("stories", event, topics.articles_dlq):
@@ -28,7 +29,8 @@ async def stories(stream: Any) -> None:
                 stage.rebuild(now)
                 generation = app.consumer_generation_id
             record = stage.assign(record, now)
-            sweeper.maybe(now, event.message.partition)
+            for sweeper in sweepers:
+                sweeper.maybe(now, event.message.partition)
             if record.duplicate_of is not None:
                 metrics.duplicates.inc()
             elif record.story_id == story_id_for(record.article.id):

@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from schemas import Article, ArticleRecord
 from streams.errors import RejectedMessage
+from streams.stages.clustering import story_features
 from streams.stages.neardup import signature
 
 
@@ -53,4 +54,8 @@ def normalise(article: Article) -> Article:
 
 def to_record(article: Article) -> ArticleRecord:
     """The record the story stage consumes, with the compact features it compares."""
-    return ArticleRecord(article=article, signature=signature(article.body))
+    return ArticleRecord(
+        article=article,
+        signature=signature(article.body),
+        features=story_features(article).model_dump(mode="json"),
+    )

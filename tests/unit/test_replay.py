@@ -36,6 +36,9 @@ def test_replay_command_writes_the_contract(tmp_path: Path) -> None:
     assert {a["status"] for a in articles} == {"accepted", "dead_letter"}
     for article in articles:
         assert {"article_id", "status", "story_id", "duplicate_of"} <= set(article)
+    # The sample's lightly edited copy of the first launch report is recognised as one.
+    copies = {a["article_id"]: a["duplicate_of"] for a in articles if a["duplicate_of"]}
+    assert copies == {"cd-20261110-0107": "hw-20261110-0041"}
 
     alerts = rows(out / "alerts.jsonl")
     assert sorted(a["event"]["subtype"] for a in alerts) == ["missile_test", "troop_deployment"]

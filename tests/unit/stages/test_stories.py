@@ -27,19 +27,27 @@ OTHER = (
     "to talks without preconditions."
 )
 
+UNRELATED = (
+    "LIMA (Andes Ledger) — A magnitude 6.1 earthquake shook southern Peru on Tuesday, "
+    "damaging adobe homes in two highland villages, the national emergency institute said. "
+    "No deaths were reported, and road crews were clearing landslides near Arequipa."
+)
+
 
 def stage() -> StoryStage:
-    return StoryStage(ExpiringState({}), WINDOWS)
+    return StoryStage(ExpiringState({}), ExpiringState({}), WINDOWS)
 
 
 def test_light_edit_is_a_duplicate_of_the_first_copy() -> None:
     stories = stage()
     first = stories.assign(make_record(article_id="a", body=BODY), 0.0)
     copy = stories.assign(make_record(article_id="b", body=EDITED), 10.0)
-    other = stories.assign(make_record(article_id="c", body=OTHER), 20.0)
-    assert first.duplicate_of is None and first.signature is None
+    reaction = stories.assign(make_record(article_id="c", body=OTHER), 20.0)
+    quake = stories.assign(make_record(article_id="d", body=UNRELATED), 30.0)
+    assert first.duplicate_of is None and first.signature is None and first.features is None
     assert copy.duplicate_of == "a" and copy.story_id == first.story_id
-    assert other.duplicate_of is None and other.story_id != first.story_id
+    assert reaction.duplicate_of is None  # its own report, though of the same happening
+    assert quake.duplicate_of is None and quake.story_id != first.story_id
 
 
 def test_redelivered_original_stays_original() -> None:
@@ -57,9 +65,9 @@ def test_copy_after_window_is_new() -> None:
 
 
 def test_rebuilt_index_still_finds_copies() -> None:
-    state = ExpiringState({})
-    StoryStage(state, WINDOWS).assign(make_record(article_id="a", body=BODY), 0.0)
-    restarted = StoryStage(state, WINDOWS)  # a new worker: only the persistent state survives
+    copies, stories = ExpiringState({}), ExpiringState({})
+    StoryStage(copies, stories, WINDOWS).assign(make_record(article_id="a", body=BODY), 0.0)
+    restarted = StoryStage(copies, stories, WINDOWS)  # a new worker: only the state survives
     restarted.rebuild(5.0)
     copy = restarted.assign(make_record(article_id="b", body=EDITED), 10.0)
     assert copy.duplicate_of == "a"
