@@ -109,6 +109,10 @@ ECBPLUS ?= ../shared/datasets/ecbplus-dev
 eval-stories: $(STAMP) ## Score story ids on ecbplus-dev (pairwise and BCubed P/R/F1)
 	$(BIN)/geoevents eval stories $(ECBPLUS)/articles.jsonl $(ECBPLUS)/labels.jsonl $(ARGS)
 
+.PHONY: eval-copies
+eval-copies: $(STAMP) ## Pair similarities on ecbplus-dev and the near-copies marked
+	$(BIN)/geoevents eval copies $(ECBPLUS)/articles.jsonl $(ECBPLUS)/labels.jsonl
+
 .PHONY: bench-stories
 bench-stories: $(STAMP) ## Time story assignment with some 1,700 live stories on one core
 	$(BIN)/geoevents bench stories $(ECBPLUS)/articles.jsonl $(ARGS)

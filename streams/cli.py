@@ -465,6 +465,17 @@ def bench_stories(
     _print_figures("story clustering", dict(figures.as_dict()), as_json)
 
 
+@eval_cli.command("copies")
+def eval_copies(
+    articles: Annotated[Path, typer.Argument(exists=True, dir_okay=False)],
+    labels: Annotated[Path | None, typer.Argument(exists=True, dir_okay=False)] = None,
+) -> None:
+    """Pair similarities of a corpus by bucket, and the near-copies the story stage marks."""
+    from streams.evaluation.copies import evaluate
+
+    console.print_json(data=evaluate(articles, labels))
+
+
 def main() -> None:
     """Console-script entry point."""
     cli()

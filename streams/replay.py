@@ -16,7 +16,7 @@ from streams.rules import RuleSet
 from streams.settings import Settings
 from streams.stages import alerts, events, extract, intake, stories
 from streams.stages.dead_letters import dead_letter
-from streams.stages.state import SWEEP_INTERVAL, ExpiringState
+from streams.stages.state import ExpiringState, sweep_interval
 
 
 @dataclass
@@ -41,12 +41,16 @@ class Replay:
         self.paged = ExpiringState({})
         self.result = ReplayResult()
         self._swept = 0.0
+        windows = settings.state
+        self._sweep_every = sweep_interval(
+            min(windows.duplicate_window_seconds, windows.story_window_seconds)
+        )
 
     def run(self, records: Iterable[RawRecord]) -> ReplayResult:
         """Process records in published_at order (input order for ties and missing dates)."""
         for now, record, article in _in_time_order(records, self.settings):
             self._one(now, record, article)
-            if now - self._swept >= SWEEP_INTERVAL:
+            if now - self._swept >= self._sweep_every:
                 self._sweep(now)
         return self.result
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from aiokafka.partitioner import murmur2
 
 from streams.app import app, settings
-from streams.stages.state import SWEEP_INTERVAL, ExpiringState
+from streams.stages.state import ExpiringState, sweep_interval
 
 
 def _state(name: str, help_text: str, partitions: int | None = None) -> ExpiringState:
@@ -36,14 +38,22 @@ class Sweeper:
     message keys of the agent's topic, placed by Kafka's default (murmur2) partitioner.
     """
 
-    def __init__(self, state: ExpiringState, partitions: int, interval: float = SWEEP_INTERVAL):
+    def __init__(
+        self,
+        state: ExpiringState,
+        partitions: int,
+        window: float,
+        key_of: Callable[[str], str] = str,
+    ) -> None:
         self.state = state
         self.partitions = partitions
-        self.interval = interval
+        self.interval = sweep_interval(window)
+        self.key_of = key_of
+        """Maps a table key to the message key it lives with (identity by default)."""
         self._last: dict[int, float] = {}
 
     def maybe(self, now: float, partition: int) -> int:
-        """Sweep `partition`'s keys if `interval` stream seconds passed since its last sweep."""
+        """Sweep `partition`'s keys if enough stream time passed since its last sweep."""
         last = self._last.setdefault(partition, now)
         if now - last < self.interval:
             return 0
@@ -52,4 +62,4 @@ class Sweeper:
 
     def partition_of(self, key: str) -> int:
         """The partition Kafka's default partitioner gives this key."""
-        return (murmur2(key.encode()) & 0x7FFFFFFF) % self.partitions
+        return (murmur2(self.key_of(key).encode()) & 0x7FFFFFFF) % self.partitions

@@ -19,7 +19,7 @@ async def alerts(stream: Any) -> None:
     """events.canonical -> alerts"""
     rules = get_rules()
     window = settings.state.event_window_seconds
-    sweeper = tables.Sweeper(tables.paged, settings.topics.partitions)
+    sweeper = tables.Sweeper(tables.paged, settings.topics.partitions, window)
     async for event in stream.events():
         async with dead_letters("alerts", event, topics.alerts_dlq):
             canonical = CanonicalEvent.model_validate_json(event.value)

@@ -16,7 +16,9 @@ from streams.stages import events as stage
 async def events(stream: Any) -> None:
     """mentions-by-block -> events.mentions, events.canonical (both keyed by event id)"""
     window = settings.state.event_window_seconds
-    sweeper = tables.Sweeper(tables.blocks, settings.topics.partitions)
+    sweeper = tables.Sweeper(
+        tables.blocks, settings.topics.partitions, window, key_of=stage.block_of
+    )
     async for event in stream.events():
         async with dead_letters("events", event, topics.articles_dlq):
             mention = EventMention.model_validate_json(event.value)

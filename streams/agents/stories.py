@@ -17,7 +17,11 @@ from streams.stages.stories import StoryStage
 async def stories(stream: Any) -> None:
     """articles-for-stories -> articles-storied (keyed by article id, all partitions)"""
     stage = StoryStage(tables.copies, tables.stories, settings.state)
-    sweepers = [tables.Sweeper(t, partitions=1) for t in (tables.copies, tables.stories)]
+    windows = settings.state
+    sweepers = [
+        tables.Sweeper(tables.copies, 1, windows.duplicate_window_seconds),
+        tables.Sweeper(tables.stories, 1, windows.story_window_seconds),
+    ]
     generation = None
     async for event in stream.events():
         async with dead_letters("stories", event, topics.articles_dlq):

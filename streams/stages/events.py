@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from schemas import Actor, CanonicalEvent, EventMention, Location, QuantityReport
+from schemas import Actor, CanonicalEvent, EventMention, QuantityReport
 from schemas.event import SEVERITY_ORDER
 from streams.stages.state import State
 
@@ -40,62 +40,94 @@ class Merge:
 def merge_mention(mention: EventMention, blocks: State, now: float, window: float) -> Merge:
     """Merge `mention` into an open event of its block, or open a new one.
 
-    Idempotent: a mention already merged changes nothing. A mention from a duplicate
-    article only ever joins an existing event; it never starts one.
+    A block's entry holds a small reference per open event (date, place, parties, last
+    seen); each event's full state has an entry of its own, so a merge reads and writes one
+    event however many the block holds. Idempotent: a mention already merged changes
+    nothing. A mention from a duplicate article only ever joins an existing event; it never
+    starts one.
     """
     key = blocking_key(mention)
-    stored = blocks.get(key, now) or []
-    events = [CanonicalEvent.model_validate(e) for e in stored]
-    events = [e for e in events if e.last_seen.timestamp() + window > now]
-    match = next((e for e in events if _same_event(e, mention)), None)
+    refs = [r for r in blocks.get(key, now) or [] if r["seen"] + window > now]
+    match: CanonicalEvent | None = None
+    for ref in refs:
+        if _same_event(ref, mention):
+            stored = blocks.get(event_key(key, ref["id"]), now)
+            if stored is not None:
+                match = CanonicalEvent.model_validate(stored)
+                break
     if match is not None and mention.mention_id in match.mention_ids:
         return Merge(mention.model_copy(update={"event_id": match.event_id}), None)
     if match is None:
         if mention.duplicate_of is not None:
             return Merge(mention, None)
-        event = _open(mention, key, {e.event_id for e in events})
-        events.append(event)
-        created = True
+        event, created = _open(mention, key, {r["id"] for r in refs}), True
     else:
-        event = _absorb(match, mention)
-        events = [event if e.event_id == event.event_id else e for e in events]
-        created = False
-    blocks.put(key, [e.model_dump(mode="json") for e in events], now, window)
+        event, created = _absorb(match, mention), False
+    refs = [r for r in refs if r["id"] != event.event_id] + [_ref(event)]
+    blocks.put(event_key(key, event.event_id), event.model_dump(mode="json"), now, window)
+    blocks.put(key, refs, now, window)
     return Merge(mention.model_copy(update={"event_id": event.event_id}), event, created)
 
 
-def _same_event(event: CanonicalEvent, mention: EventMention) -> bool:
+def event_key(block: str, event_id: str) -> str:
+    """The state key of one event's full state: its block, so it lives on the block's partition."""
+    return f"{block}#{event_id}"
+
+
+def block_of(state_key: str) -> str:
+    """The block (the message key on the events topic) a state key belongs to."""
+    return state_key.split("#", 1)[0]
+
+
+def _ref(event: CanonicalEvent) -> dict[str, Any]:
+    """What matching needs of an event, kept in its block's entry."""
+    where = event.location
+    return {
+        "id": event.event_id,
+        "date": event.event_date.isoformat() if event.event_date else None,
+        "country": where.country if where else None,
+        "subdivision": where.subdivision if where else None,
+        "recipients": [a.code for a in event.recipients],
+        "seen": event.last_seen.timestamp(),
+    }
+
+
+def _same_event(ref: dict[str, Any], mention: EventMention) -> bool:
     """Whether a mention can report this event: close in time, compatible place and parties."""
     ongoing = mention.subtype in ONGOING_SUBTYPES
     tolerance = ONGOING_TOLERANCE_DAYS if ongoing else POINT_TOLERANCE_DAYS
-    if event.event_date and mention.event_date:
-        if abs((event.event_date - mention.event_date).days) > tolerance:
+    if ref["date"] and mention.event_date:
+        if abs((date.fromisoformat(ref["date"]) - mention.event_date).days) > tolerance:
             return False
-    return _places_compatible(event.location, mention.location, ongoing) and _parties_compatible(
-        event.recipients, mention.recipients
-    )
+    where = mention.location
+    there = (where.country, where.subdivision) if where else (None, None)
+    return _places_compatible(
+        (ref["country"], ref["subdivision"]), there, ongoing
+    ) and _parties_compatible(ref["recipients"], [a.code for a in mention.recipients])
 
 
-def _places_compatible(here: Location | None, there: Location | None, ongoing: bool) -> bool:
+def _places_compatible(
+    here: tuple[str | None, str | None], there: tuple[str | None, str | None], ongoing: bool
+) -> bool:
     """A place is compatible with itself and with what contains it (Kursk Oblast, Russia).
 
-    Two different subdivisions of one country are two events for a strike or a launch; a
-    deployment or an exercise is reported region by region and stays one.
+    Each side is (country, subdivision). Two different subdivisions of one country are two
+    events for a strike or a launch; a deployment or an exercise is reported region by
+    region and stays one.
     """
-    if here is None or there is None:
-        return True
-    if here.country and there.country and here.country != there.country:
+    (country, subdivision), (other_country, other_subdivision) = here, there
+    if country and other_country and country != other_country:
         return False
-    if here.subdivision and there.subdivision and here.subdivision != there.subdivision:
+    if subdivision and other_subdivision and subdivision != other_subdivision:
         return ongoing
     return True
 
 
-def _parties_compatible(ours: list[Actor], theirs: list[Actor]) -> bool:
+def _parties_compatible(ours: list[str], theirs: list[str]) -> bool:
     """Different targets or partners named on both sides mean different events."""
     if not ours or not theirs:
         return True
-    return bool({a.code for a in ours} & {a.code for a in theirs})
+    return bool(set(ours) & set(theirs))
 
 
 def _event_id(key: str, anchor: date | None, country: str | None, salt: str = "") -> str:

@@ -5,8 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, MutableMapping
 from typing import Any, Protocol
 
-SWEEP_INTERVAL = 600.0
-"""Stream seconds between sweeps of expired state, in a worker's agents and in replay."""
+SWEEP_FRACTION = 0.05
+"""Sweep expired state each time stream time advances by this share of its window.
+
+A sweep reads every key, so sweeping more often costs more than the expired entries it
+frees: at this rate at most a twentieth of a window's worth lingers past its expiry."""
+
+
+def sweep_interval(window: float) -> float:
+    """Stream seconds between sweeps of state kept for `window` seconds."""
+    return window * SWEEP_FRACTION
 
 
 class State(Protocol):
