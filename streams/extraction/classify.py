@@ -8,6 +8,7 @@ from datetime import date
 from typing import Literal
 
 from schemas.event import EventType
+from streams.extraction.caseless import Caseless
 from streams.extraction.lexicon import HEADS, Entry
 from streams.extraction.morphology import ING, NOUN, PAST, Tag, verb_forms
 
@@ -85,10 +86,9 @@ _RELATIVE_PRONOUNS = frozenset("who which whom whose".split())
 _CLAUSE_WORDS = _RELATIVE_PRONOUNS | _BEFORE_NOW | _TRAIL | frozenset("as over ahead in so".split())
 _RELATIVE_END = re.compile(r",|\s(?:was|were|is|are|has|have|had|will|would)\s", re.IGNORECASE)
 _PARENTHETICAL = re.compile(r"\s[—–]\s[^—–]*?\s[—–]\s|\([^)]*\)")
-_SPOKEN_NEGATION = re.compile(  # for reading(): a negation anywhere in the clause before
+_SPOKEN_NEGATION = Caseless(  # for reading(): a negation anywhere in the clause before
     r"(?:\b(?:not|never|no longer|without|neither|nor|no|fail(?:s|ed)? to|"
-    r"den(?:y|ies|ied) (?:having|that)|\w+n['’]t)\b)(?:\s+[\w-]+){0,3}\s+$",
-    re.IGNORECASE,
+    r"den(?:y|ies|ied) (?:having|that)|\w+n['’]t)\b)(?:\s+[\w-]+){0,3}\s+$"
 )
 
 
@@ -128,7 +128,15 @@ class _Sentence:
         self.spans = [m.span() for m in _WORD.finditer(text)]
         self._regions: list[tuple[int, int, int]] | None = None
         self.context: dict[int, bool] = {}  # context-pattern searches, once per sentence
-        self.word_set = frozenset(words)
+        self._word_set: frozenset[str] | None = None
+        self._windows: dict[int, range] = {}
+
+    @property
+    def word_set(self) -> frozenset[str]:
+        """The sentence's words as a set, made on first use: most entries need no context."""
+        if self._word_set is None:
+            self._word_set = frozenset(self.words)
+        return self._word_set
 
     def _fronted_end(self) -> int:
         words, text = self.words, self.text
@@ -192,11 +200,14 @@ class _Sentence:
 
     def _window(self, i: int) -> range:
         """Indices of up to five words before word i, not reaching back past a comma."""
-        stop = self.text.rfind(",", 0, self.spans[i][0]) if i else -1
-        first, floor, spans = i, max(0, i - 5), self.spans
-        while first > floor and spans[first - 1][0] > stop:
-            first -= 1
-        return range(i - 1, first - 1, -1)
+        window = self._windows.get(i)  # read for the negation and then the intent of a word
+        if window is None:
+            stop = self.text.rfind(",", 0, self.spans[i][0]) if i else -1
+            first, floor, spans = i, max(0, i - 5), self.spans
+            while first > floor and spans[first - 1][0] > stop:
+                first -= 1
+            window = self._windows[i] = range(i - 1, first - 1, -1)
+        return window
 
     def light_verb(self, i: int) -> int | None:
         """Where a light verb governing the noun at word i starts, if one does."""
@@ -285,7 +296,10 @@ def find_triggers(text: str, words: list[str] | None = None) -> list[Trigger]:
             if not _context_ok(entry, s):
                 continue
             anchor = _is_verbal(s, entry, tag, i)
-            at = i if anchor is None else next(j for j, sp in enumerate(s.spans) if sp[0] == anchor)
+            if anchor is None or anchor == start:
+                at = i
+            else:  # the light verb before the noun
+                at = next(j for j, sp in enumerate(s.spans) if sp[0] == anchor)
             clause = s.clause(start)
             intent = s.intent(at)
             if i and words[i - 1] == "to" and found and found[-1].entry.subtype != "intent":
@@ -486,10 +500,9 @@ _HEDGED = re.compile(
 )
 _INFINITIVE = re.compile(r"\bto\s+(?:\w+ly\s+)?$")
 _REPORTED = re.compile(r"\b(?:said|says|told|announced|stated|insisted|declared)\b")
-_PAST = re.compile(
+_PAST = Caseless(
     r"\b(?:last (?:year|decade)['’]?s?|previous|prior|former|anniversary|recall\w*|"
-    r"in the past|earlier(?! (?:this|today|on|in the)))\b|\blast\s+$",
-    re.IGNORECASE,
+    r"in the past|earlier(?! (?:this|today|on|in the)))\b|\blast\s+$"
 )
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 # a year the event is put in: "in 2017", "in September 2017", "since late 2023"
@@ -501,6 +514,11 @@ _PAST_AFTER = re.compile(
 _AGO = re.compile(r"\b(?:years?|months?|decades?) ago\b", re.IGNORECASE)
 # an imagined event: a war game's scenario, or what an attack "could" bring about
 _IMAGINED = re.compile(r"\b(?:simulat\w+|scenario|tabletop|war[- ]gam\w+|hypothetical)\b", re.I)
+# Words every match of the patterns above holds: in lower-cased ASCII text, a substring test
+# rules most sentences out before any regex runs. (Not in other text: re.IGNORECASE matches
+# 's' to 'ſ' and 'i' to 'ı', which lower() keeps.)
+_PAST_AFTER_KEYS = ("last", "ago")
+_IMAGINED_KEYS = ("simulat", "scenario", "tabletop", "gam", "hypothetical")
 _MODAL_AFTER = re.compile(r"[^,;]{0,40}?\b(?:could|would|might|may)\s+\w+", re.IGNORECASE)
 
 
@@ -513,6 +531,8 @@ def reading(
     "said it would not hold talks" refuses now, so neither the negation nor the modal defers it.
     """
     start = trigger.start
+    lowered = text.lower()
+    unsure = not text.isascii()  # whether substring tests can rule patterns out (see above)
     mark = _LAST_MARK.search(text, 0, start)
     cut = mark.start() + 1 if mark else 0
     window = text[max(cut, start - 80) : start]
@@ -526,14 +546,18 @@ def reading(
         _HEDGED.search(window) or _INFINITIVE.search(window)
     ):
         return "hypothetical"
-    if _IMAGINED.search(text) or (
+    imagined = unsure or any(key in lowered for key in _IMAGINED_KEYS)
+    if (imagined and _IMAGINED.search(text)) or (
         not trigger.verbal and _MODAL_AFTER.match(text, trigger.end)  # "an attack could ..."
     ):
         return "hypothetical"
-    if _PAST_AFTER.match(text, trigger.end):
+    if unsure or any(key in lowered for key in _PAST_AFTER_KEYS):
+        if _PAST_AFTER.match(text, trigger.end):
+            return "past"
+    if _PAST.search(window) or ((unsure or "ago" in lowered) and _AGO.search(text)):
         return "past"
-    if _PAST.search(window) or _AGO.search(text):
-        return "past"
+    if "19" not in text and "20" not in text:
+        return "current"  # no year is named (every year pattern holds one of the two)
     years = [*_YEAR.findall(window), *_YEAR_AFTER.findall(text, trigger.end)]
     if any(published is None or int(y) < published.year for y in years):
         return "past"

@@ -6,6 +6,8 @@ import re
 from datetime import date, timedelta
 from functools import lru_cache
 
+from streams.extraction.caseless import Caseless, fold
+
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _MONTHS = {
     **{m: i for i, m in enumerate(
@@ -17,12 +19,12 @@ _MONTHS = {
 }  # fmt: skip
 _NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
             "seven": 7, "eight": 8, "nine": 9, "ten": 10}  # fmt: skip
-_MONTH = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
-    r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+_MONTH = (  # matched case-insensitively, as every pattern below
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|"
+    r"december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?"
 )
 # One case-insensitive alternation behind one word boundary: much cheaper than many patterns.
-_EXPRESSIONS = re.compile(
+_EXPRESSIONS = Caseless(
     r"\b(?:"
     + "|".join(
         (
@@ -47,16 +49,14 @@ _EXPRESSIONS = re.compile(
             r"(?P<in_year>(?:in|since|during)\s+(?P<iy>(?:19|20)\d\d)\b)",
         )
     )
-    + ")",
-    re.IGNORECASE,
+    + ")"
 )
 _MONTH_GROUPS = ("md_month", "dm_month", "im_month")
 # Every expression holds one of these words, preceded by at most three others ("the day before
 # yesterday"): the full pattern is tried only at those word starts, not at every position.
-_KEYS = re.compile(
+_KEYS = Caseless(
     r"\d+|\b(?:(?:mon|tues|wednes|thurs|fri|satur|sun|to|yester)day|tonight|ago|week|month|"
-    r"year|night|morning|afternoon|evening|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",
-    re.IGNORECASE,
+    r"year|night|morning|afternoon|evening|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
 )
 _WORD_START = re.compile(r"\b\w")
 
@@ -65,7 +65,8 @@ _WORD_START = re.compile(r"\b\w")
 def _expressions(sentence: str) -> tuple[re.Match[str], ...]:
     found: list[re.Match[str]] = []
     done = 0
-    for key in _KEYS.finditer(sentence):
+    text, expressions = fold(sentence), _EXPRESSIONS.over(sentence)
+    for key in _KEYS.over(sentence).finditer(text):
         if key.start() < done:
             continue
         starts = [
@@ -73,7 +74,7 @@ def _expressions(sentence: str) -> tuple[re.Match[str], ...]:
             for w in _WORD_START.finditer(sentence, max(done, key.start() - 30), key.start())
         ]
         for pos in [*starts[-3:], key.start()]:
-            m = _EXPRESSIONS.match(sentence, pos)
+            m = expressions.match(text, pos)
             if m is not None and m.end() > key.start():
                 found.append(m)
                 done = m.end()
@@ -81,17 +82,13 @@ def _expressions(sentence: str) -> tuple[re.Match[str], ...]:
     return tuple(found)
 
 
-_FUTURE = re.compile(
+_FUTURE = Caseless(
     r"\b(?:will|shall|would|to\s+be|is\s+due|are\s+due|plans?\s+to|planned|scheduled|set\s+to|"
-    r"expected\s+to|is\s+to|are\s+to)\b[^.;]*$",
-    re.IGNORECASE,
+    r"expected\s+to|is\s+to|are\s+to)\b[^.;]*$"
 )
 # A date just after a verb of saying dates the report, not the event ("..., officials said
 # Thursday"): it is used only when nothing else dates the sentence.
-_SAID = re.compile(
-    r"\b(?:said|says|told|reported|announced|added|stated|confirmed)\s+(?:\w+\s+)?$",
-    re.IGNORECASE,
-)
+_SAID = Caseless(r"\b(?:said|says|told|reported|announced|added|stated|confirmed)\s+(?:\w+\s+)?$")
 
 
 def _month_day(published: date | None, month: int, day: int, year: str | None) -> date | None:
@@ -175,7 +172,8 @@ def event_date(sentence: str, trigger_start: int, published: date | None) -> dat
     """
     best: tuple[int, re.Match[str]] | None = None
     for m in _expressions(sentence):
-        if any(m[g] and m[g].startswith(("may", "MAY")) for g in _MONTH_GROUPS):
+        # (read in the sentence itself: the groups of a Caseless match are lower-cased)
+        if any(m[g] and sentence.startswith(("may", "MAY"), m.start(g)) for g in _MONTH_GROUPS):
             continue  # "may" the verb, not May the month, which is written with a capital
         if m.lastgroup == "in_year" and published is not None and int(m["iy"]) >= published.year:
             continue  # "in 2026" in a 2026 article dates nothing

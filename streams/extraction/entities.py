@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
 from schemas import Actor, Location
+from streams.extraction.caseless import Caseless
 from streams.extraction.gazetteer import JOINABLE_GAP, WORD, Gazetteer, Holder, Sense, gazetteer
 
 
@@ -21,6 +22,11 @@ class EntityMention:
     actor: Actor | None
     place: Location | None
     kind: str = ""  # state, demonym, capital, seat, org, person, place, group (a sector noun)
+
+
+def _acting(e: EntityMention, actor: Actor) -> EntityMention:
+    """The mention read as `actor` (dataclasses.replace, without its per-call introspection)."""
+    return EntityMention(e.start, e.end, e.text, actor, e.place, e.kind)
 
 
 # --- vocabularies of the heuristics (closed-class words, not gazetteer data) -----------------
@@ -81,33 +87,44 @@ _OWNER_OF = re.compile(r"\s+(?:in|from|of|throughout|across|inside)\s+(?:the\s+)
 
 
 @lru_cache(maxsize=1)
-def _alone_pattern() -> re.Pattern[str]:
-    """Sector words that make an actor alone, compiled once from sectors.yaml."""
+def _alone_pattern() -> tuple[re.Pattern[str], frozenset[str]]:
+    """Sector words that make an actor alone, compiled once from sectors.yaml, and the first
+    word of each as it may be written: a sentence holding none of these has none of them."""
     g = gazetteer()
     # case-sensitive, initial capital or not: much faster than re.IGNORECASE over a sentence
     alone = "|".join(
         f"[{re.escape(n[0].upper())}{re.escape(n[0])}]{re.escape(n[1:])}"
         for n in sorted(g.alone, key=len, reverse=True)
     )
-    return re.compile(rf"\b(?:{alone})\b")
+    # A match starts at a word boundary with its first word whole (\b, then a word that
+    # runs to a space or to \b): that word is one of the sentence's WORD tokens.
+    firsts = frozenset(
+        initial + first.group()[1:]
+        for n in g.alone
+        for first in [WORD.match(n)]
+        if first is not None
+        for initial in n[0].upper() + n[0]
+    )
+    return re.compile(rf"\b(?:{alone})\b"), firsts
 
 
 # --- finding names ---------------------------------------------------------------------------
 
 
-def _matches(sentence: str, g: Gazetteer) -> list[tuple[int, int, Sense]]:
-    """Longest gazetteer names, left to right, without overlaps."""
-    spans = [m.span() for m in WORD.finditer(sentence)]
-    words = [sentence[a:b] for a, b in spans]
+def _matches(sentence: str, words: list[str], g: Gazetteer) -> list[tuple[int, int, Sense]]:
+    """Longest gazetteer names, left to right, without overlaps (`words`: its WORD tokens)."""
     longest, senses = g.longest, g.senses
+    # Most words start no name: find the few that may in one pass, before any offsets.
+    firsts = [i for i, word in enumerate(words) if word in longest]
+    if not firsts:
+        return []
+    spans = [m.span() for m in WORD.finditer(sentence)]
     out: list[tuple[int, int, Sense]] = []
-    i, count = 0, len(words)
-    while i < count:
-        most = longest.get(words[i])
-        if most is None:  # most words start no name: one lookup and on
-            i += 1
+    free, count = 0, len(words)  # `free`: the first word not inside a name already found
+    for i in firsts:
+        if i < free:
             continue
-        n = 1
+        most, n = longest[words[i]], 1
         while (
             n < most
             and i + n < count
@@ -121,10 +138,8 @@ def _matches(sentence: str, g: Gazetteer) -> list[tuple[int, int, Sense]]:
                 if sentence.startswith(".", end) and _ACRONYM.fullmatch(sentence, start, end):
                     end += 1  # keep the final dot of "U.S." but not a full stop after "Iraq."
                 out.append((start, end, sense))
-                i += size
+                free = i + size
                 break
-        else:
-            i += 1
     return out
 
 
@@ -177,8 +192,15 @@ def _with_sector(actor: Actor | None, sector: str | None) -> Actor | None:
 
 
 _MODIFIER_WORDS = re.compile(rf"(?:{_MODIFIERS})", re.I)
-_NEXT_WORDS = re.compile(r"[\w-]+")
 _LONGEST_NOUN = 4  # words in the longest sector noun ("ministry of foreign affairs")
+# Up to two modifiers and the longest noun after a name, in one match: a word is a run of
+# [\w-] after spaces only, nested so that each is read only when all before it were.
+_NEXT_WORDS = re.compile(r"(?:\s+([\w-]+)" * (2 + _LONGEST_NOUN) + ")?" * (2 + _LONGEST_NOUN))
+
+
+@lru_cache(maxsize=4096)  # a few hundred words ever come after a name; each is read once
+def _is_modifier(word: str) -> bool:
+    return _MODIFIER_WORDS.fullmatch(word) is not None
 
 
 def _noun_after(
@@ -191,22 +213,20 @@ def _noun_after(
     """
     possessive = _POSSESSIVE.match(sentence, end)
     pos = possessive.end() if possessive else end
-    words: list[tuple[int, str]] = []
-    for m in _NEXT_WORDS.finditer(sentence, pos, min(limit, pos + 80)):
-        if not sentence[pos : m.start()].isspace():
-            break  # punctuation ends the phrase
-        words.append((m.end(), m.group()))
-        pos = m.end()
-        if len(words) == 2 + _LONGEST_NOUN:
-            break
+    # the words that follow, each after nothing but spaces (punctuation ends the phrase)
+    after = _NEXT_WORDS.match(sentence, pos, min(limit, pos + 80))
+    words = [(after.end(k), w) for k, w in enumerate(after.groups(), 1) if w] if after else []
+    lowered = [w.lower() for _, w in words]
     for skip in range(3):
         if skip:
             word = words[skip - 1][1] if len(words) >= skip else ""
             lower = possessive is not None and word[:1].islower()
-            if not (lower or _MODIFIER_WORDS.fullmatch(word)):
+            if not (lower or _is_modifier(word)):
                 return None
+        if skip < len(words) and lowered[skip] not in g.noun_heads:
+            continue  # no noun starts with this word, whatever its length
         for size in range(min(_LONGEST_NOUN, len(words) - skip), 0, -1):
-            phrase = " ".join(w for _, w in words[skip : skip + size]).lower()
+            phrase = " ".join(lowered[skip : skip + size])
             sector = g.nouns.get(phrase)
             if sector is not None:
                 former = any(w.lower() == "former" for _, w in words[:skip])
@@ -321,9 +341,11 @@ def _share_sectors(sentence: str, spans: list[_Span]) -> None:
             left.actor = _with_sector(left.actor, right.actor.sector)
 
 
-def _alone(sentence: str, spans: list[_Span], g: Gazetteer) -> list[_Span]:
+def _alone(sentence: str, words: list[str], spans: list[_Span], g: Gazetteer) -> list[_Span]:
     """'rebels', 'protesters in Tehran': groups named by their sector alone."""
-    alone = _alone_pattern()
+    alone, firsts = _alone_pattern()
+    if firsts.isdisjoint(words):
+        return sorted(spans, key=lambda s: s.start)
     found: list[_Span] = []
     for m in alone.finditer(sentence):
         if any(s.start < m.end() and m.start() < s.end for s in spans):
@@ -354,8 +376,9 @@ def find_entities(sentence: str, on: date | None = None) -> list[EntityMention]:
     of office: the state with no sector); a sector where the text says it.
     """
     g = gazetteer()
+    words = WORD.findall(sentence)
     spans: list[_Span] = []
-    for start, end, sense in _matches(sentence, g):
+    for start, end, sense in _matches(sentence, words, g):
         actor, kind = _resolve(sense, on, g)
         if actor is None and sense.place is None:
             continue
@@ -364,7 +387,7 @@ def find_entities(sentence: str, on: date | None = None) -> list[EntityMention]:
     _attach_nouns(sentence, spans, on, g)
     spans = _merge_titles(sentence, spans)  # a title attached just now may precede a person
     _share_sectors(sentence, spans)
-    spans = _alone(sentence, spans, g)
+    spans = _alone(sentence, words, spans, g)
     return [
         EntityMention(s.start, s.end, sentence[s.start : s.end], s.actor, s.place, s.kind)
         for s in spans
@@ -379,10 +402,9 @@ _SAYING = (
 )
 # Where the clause that governs the trigger starts: after reported speech, a relative pronoun,
 # or a semicolon ("Seoul said that Pyongyang fired", "..., which Russia attacked").
-_CLAUSE_START = re.compile(
+_CLAUSE_START = Caseless(
     rf"(?:[;:]|\s[—–]\s|\b(?:that|which|who|whom|whose|where|{_SAYING})\b|"
-    r"\baccording to [^,]*,)",
-    re.I,
+    r"\baccording to [^,]*,)"
 )
 _INTRO = re.compile(
     r"\s*(?:after|before|while|when|as|although|though|since|following|despite|amid|if|"
@@ -391,21 +413,17 @@ _INTRO = re.compile(
     re.I,
 )
 # Where the objects of the trigger end: attribution, a new clause, a subordinate reason.
-_CLAUSE_END = re.compile(
+_CLAUSE_END = Caseless(
     rf"(?:[;:]|\s[—–]\s|,\s+(?:[^,]{{0,60}}?\b)?(?:{_SAYING}|according)\b|"
     r"\b(?:after|while|because|when|but|although|since|following|amid|despite|that|which|"
     r"who|whose|where|whereas|in (?:response|retaliation)|in protest|"
-    r"as (?:he|she|it|they|we|the \w+ (?:was|were|is|are)))\b)",
-    re.I,
+    r"as (?:he|she|it|they|we|the \w+ (?:was|were|is|are)))\b)"
 )
 # "Russia said on Sunday it had...", "... said their forces had...": the speaker acts.
-_PRONOUN_SUBJECT = re.compile(
-    r"\W*(?:\w+\W+){0,3}?(?:it|they|he|she|we|its|their|his|her|our)\b", re.I
-)
-_BE = re.compile(
+_PRONOUN_SUBJECT = Caseless(r"\W*(?:\w+\W+){0,3}?(?:it|they|he|she|we|its|their|his|her|our)\b")
+_BE = Caseless(
     r"\b(?:was|were|is|are|been|being|be|has been|have been|had been|got|get|gets)"
-    r"(?:\s+\w+ly)?\s*$",
-    re.I,
+    r"(?:\s+\w+ly)?\s*$"
 )
 _PARTICIPLE = re.compile(
     r"\w+(?:ed|en)|struck|shot|hit|held|sent|taken|seen|fought|caught|beaten|cut|put|set|"
@@ -428,8 +446,13 @@ _THAT = re.compile(r"(?:\s+[\w,]+){0,3}?\s+that\b", re.I)
 
 def _preposition(sentence: str, start: int, floor: int) -> str | None:
     """The preposition that governs the name at `start`, skipping determiners and adjectives."""
+    # The six words before `start` lie in its last 80 characters unless words are long: seven
+    # or more words found there hold them whole (only the first can be cut by the window).
+    words = WORD.findall(sentence, max(floor, start - 80), start)
+    if len(words) < 7 and start - 80 > floor:
+        words = WORD.findall(sentence, floor, start)
     possessor = False
-    for word in reversed(WORD.findall(sentence, floor, start)[-6:]):
+    for word in reversed(words[-6:]):
         low = word.lower()
         if possessor or low == "s":  # "in Russia's Kursk region": skip the possessive
             possessor = low == "s"
@@ -526,12 +549,12 @@ def _objects(
                 and country in states
                 and prep in (None, "at", "on", "against")
             ):
-                return [replace(e, actor=states[country or ""])]
+                return [_acting(e, states[country or ""])]
             continue
         if not _is_party(sentence, e):
             continue
         if is_city and e.kind == "capital" and event_type in _STRUCK and country in states:
-            return [replace(e, actor=states[country or ""])]  # "shelled Kyiv": the state, no GOV
+            return [_acting(e, states[country or ""])]  # "shelled Kyiv": the state, no GOV
         parties = [m for m in entities if m.actor is not None]
         return [m for m in _group(sentence, parties, parties.index(e)) if m.start < hi]
     return []
@@ -618,7 +641,7 @@ def _host(
             host = states[e.place.country]
             own = any(a.code == host.code for a in acting)
             if not own or event_type not in _FOREIGN_PLACE_TARGETS:
-                return [replace(e, actor=host)]
+                return [_acting(e, host)]
         break
     return []
 

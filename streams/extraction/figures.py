@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import Literal
 
 from schemas import Quantity
+from streams.extraction.caseless import Caseless
 from streams.extraction.gazetteer import weapon_classes
 
 Qualifier = Literal["exact", "approximately", "at_least", "at_most", "more_than"]
@@ -111,28 +112,28 @@ def _alternation(words: Iterable[str]) -> str:
 _MULT = r"(?:\s+(?P<mult>hundred|thousand|million|billion))?"
 # Numbers are found first and their context read around them: far cheaper than letting
 # optional qualifiers and verbs lead a pattern tried at every position of the sentence.
-_NUMBER = re.compile(
+_NUMBER = Caseless(
     r"(?P<num>(?<![\w.,/-])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\w-])|(?<![\w.,/-])\d+(?:\.\d+)?(?![\w-])"
     rf"|\b(?:(?:{'|'.join(_TENS)})(?:-(?:{'|'.join(_ONES)}))?|{'|'.join(_TEENS + _ONES)})\b)"
     rf"{_MULT}"
     rf"|\b(?P<vague>{_alternation(_VAGUE)})\b(?:\s+of(?:\s+(?:the|their))?)?"
-    r"|\b(?P<article>an?)\s+(?P<amult>dozen|hundred|thousand|million)\b",
-    re.IGNORECASE,
+    r"|\b(?P<article>an?)\s+(?P<amult>dozen|hundred|thousand|million)\b"
 )
-_QUALIFIER_BEFORE = re.compile(rf"\b(?P<qual>{_alternation(_QUALIFIERS)})\s+$", re.IGNORECASE)
-_VERB_BEFORE = re.compile(rf"\b(?P<verb>{_alternation(_VERBS)})\s+$", re.IGNORECASE)
+# Groups of these Caseless matches are lower-cased, as the tables above are.
+_QUALIFIER_BEFORE = Caseless(rf"\b(?P<qual>{_alternation(_QUALIFIERS)})\s+$")
+_VERB_BEFORE = Caseless(rf"\b(?P<verb>{_alternation(_VERBS)})\s+$")
 _TOLL_BEFORE = re.compile(
     r"\bdeath\s+toll\s+(?:\w+\s+){0,3}?(?:to|of|at|reached|hit|is|was|stands\s+at)\s+$",
     re.IGNORECASE,
 )
-_FILLER = r"(?:\s+(?!(?:and|or|of|in|to|from|at|by|on|for|with|than)\b)[A-Za-z’'-]+){0,3}?"
-_UNIT_AFTER = re.compile(
+# [a-z] matches capitals too: these patterns are case-insensitive.
+_FILLER = r"(?:\s+(?!(?:and|or|of|in|to|from|at|by|on|for|with|than)\b)[a-z’'-]+){0,3}?"
+_UNIT_AFTER = Caseless(
     rf"{_FILLER}\s+(?P<unit>{_alternation(_UNITS)})\b"
     r"(?:(?:\s+(?:were|was|have\s+been|had\s+been|are|been|reportedly|also)){0,2}"
-    rf"\s+(?P<outcome>{_alternation(_OUTCOMES)})\b)?",
-    re.IGNORECASE,
+    rf"\s+(?P<outcome>{_alternation(_OUTCOMES)})\b)?"
 )
-_UNIT_NEXT = re.compile(rf"\s+(?P<unit>{_alternation(_UNITS)})\b", re.IGNORECASE)
+_UNIT_NEXT = Caseless(rf"\s+(?P<unit>{_alternation(_UNITS)})\b")
 
 
 def _value(m: re.Match[str], qualifier: Qualifier) -> tuple[float, Qualifier] | None:

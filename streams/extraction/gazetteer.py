@@ -246,6 +246,13 @@ class Gazetteer:
     titles: dict[str, frozenset[str]]  # lower-case title -> offices it names
     org_kinds: dict[str, str]
     sectors: frozenset[str] = field(default_factory=frozenset)
+    # The first word of every sector noun: a phrase starting with any other word is no noun,
+    # so the lookups of its two, three and four word forms can be skipped.
+    noun_heads: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        heads = frozenset(noun.split(" ")[0] for noun in self.nouns)
+        object.__setattr__(self, "noun_heads", heads)  # frozen: derived once, here
 
 
 def key(name: str) -> str:

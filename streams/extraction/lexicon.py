@@ -132,13 +132,21 @@ class Context:
     phrase_heads: frozenset[str] = frozenset()  # first words: a phrase is sought only after one
 
     def found(self, lowered: str, words: Collection[str]) -> bool:
-        """Whether the sentence (lower-cased, and its words) holds any of them."""
+        """Whether the sentence (lower-cased, and its words as read from it) holds any of them."""
         if not self.words.isdisjoint(words):
             return True
         if self.phrases and not self.phrase_heads.isdisjoint(words):
-            if any(p in lowered for p in self.phrases):
-                return True
-        return bool(self.prefixes) and any(w.startswith(self.prefixes) for w in words)
+            for phrase in self.phrases:
+                if phrase in lowered:
+                    return True
+        if not self.prefixes:
+            return False
+        # A word of the sentence starting with a prefix holds it: one substring search per
+        # prefix rules most sentences out before their words are walked.
+        for prefix in self.prefixes:
+            if prefix in lowered:
+                return any(w.startswith(self.prefixes) for w in words)
+        return False
 
 
 @cache

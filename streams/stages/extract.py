@@ -9,6 +9,7 @@ from datetime import date
 from typing import Literal
 
 from schemas import Actor, ArticleRecord, EventMention, Evidence, Location, Quantity, Severity
+from streams.extraction.caseless import Caseless
 from streams.extraction.classify import (
     Coding,
     Trigger,
@@ -33,7 +34,7 @@ def _rx(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
 
 # --- sentences -------------------------------------------------------------------------------
 
-_PARAGRAPH_BREAK, _TEXT = re.compile(r"\n\s*\n"), re.compile(r"\S(?:[\s\S]*\S)?")
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _DATELINE = re.compile(r"[A-Z][A-Z.'’ -]+(?:,[^(\n]{1,40})?\s*\([^)\n]{1,60}\)\s*[—–-]+\s*")
 _BOUNDARY = re.compile(r"[.!?]+[\"'”’)]*(?=\s+[\"'“‘(]*[A-Z0-9])")
 _ABBREVIATION = re.compile(
@@ -57,19 +58,25 @@ def _sentences(body: str) -> Iterator[tuple[int, int]]:
         dateline = _DATELINE.match(body, par_start, par_end)
         pos = dateline.end() if dateline else par_start
         for m in _BOUNDARY.finditer(body, pos, par_end):
-            head = body[pos : m.start() + 1]
-            if m.group().startswith(".") and (
-                _ABBREVIATION.search(head)
-                or (_ACRONYM.search(head) and _ACRONYM_CONTINUES.match(body, m.end()))
+            # An abbreviation or an acronym ends at the dot: read the few characters before it,
+            # not the whole sentence so far (the words before `pos` are no part of either).
+            dot = m.start()
+            if body[dot] == "." and (
+                _ABBREVIATION.search(body, max(pos, dot - 8), dot + 1)
+                or (
+                    _ACRONYM.search(body, max(pos, dot - 3), dot + 1)
+                    and _ACRONYM_CONTINUES.match(body, m.end())
+                )
             ):
                 continue
             spans.append((pos, m.end()))
             pos = m.end()
         spans.append((pos, par_end))
     for start, end in spans:  # trim the whitespace between sentences off each
-        text = _TEXT.search(body, start, end)
-        if text:
-            yield text.span()
+        text = body[start:end]
+        trimmed = text.lstrip()
+        if trimmed:
+            yield start + len(text) - len(trimmed), start + len(text.rstrip())
 
 
 # --- is the sentence about politics at all? ---------------------------------------------------
@@ -130,10 +137,9 @@ _BETWEEN_SUBJECT_AND_VERB = re.compile(
 )
 _TROOPS_END = re.compile(rf"\b(?:{_TROOPS})$", re.IGNORECASE)
 # A name right after one of these is where something happens, not who does it.
-_WHERE = re.compile(
+_WHERE = Caseless(
     r"\b(?:in|into|inside|to|at|near|toward|towards|across|off)\s+(?:the\s+)?"
-    r"(?:(?:northern|southern|eastern|western|central)\s+)?$",
-    re.IGNORECASE,
+    r"(?:(?:northern|southern|eastern|western|central)\s+)?$"
 )
 _VISIT = _rx(r"visit\w*")
 _SUMMIT = _rx(r"summit(?:s|ry)?")
@@ -306,9 +312,8 @@ _KINETIC = frozenset(
 _PLACE_WILL_DO = frozenset({"ASSAULT", "PROTEST", "COERCE"})
 MIN_CONFIDENCE = 0.5
 # A finite verb before a noun trigger means the noun is an object, not the sentence's subject.
-_FINITE = re.compile(
-    r"\b(?:is|are|was|were|has|have|had|will|would|can|could|may|might|said|says|\w+ed)\b",
-    re.IGNORECASE,
+_FINITE = Caseless(
+    r"\b(?:is|are|was|were|has|have|had|will|would|can|could|may|might|said|says|\w+ed)\b"
 )
 
 
