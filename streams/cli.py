@@ -348,6 +348,15 @@ BenchCpu = Annotated[
     int | None, typer.Option("--cpu", help="CPU to pin to (default: the last one allowed).")
 ]
 BenchJson = Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")]
+BenchSource = Annotated[
+    Path | None,
+    typer.Option(
+        "--input",
+        exists=True,
+        dir_okay=False,
+        help="Build the articles from this JSONL file's bodies instead of synthetic text.",
+    ),
+]
 
 
 def _print_figures(title: str, figures: dict[str, float | int | None], as_json: bool) -> None:
@@ -376,11 +385,12 @@ def bench_extract(
     seed: BenchSeed = 7,
     cpu: BenchCpu = None,
     as_json: BenchJson = False,
+    source: BenchSource = None,
 ) -> None:
     """Time extract() on one core over seeded synthetic wire articles, after a warm-up."""
     from streams.evaluation import bench
 
-    figures = bench.bench_extract(articles, words, seed, cpu)
+    figures = bench.bench_extract(articles, words, seed, cpu, source=source)
     _print_figures("extract() throughput", figures, as_json)
 
 
@@ -391,11 +401,12 @@ def bench_replay(
     seed: BenchSeed = 7,
     cpu: BenchCpu = None,
     as_json: BenchJson = False,
+    source: BenchSource = None,
 ) -> None:
     """Time the whole in-process pipeline (replay) over the same synthetic articles."""
     from streams.evaluation import bench
 
-    figures = bench.bench_replay(articles, words, seed, cpu)
+    figures = bench.bench_replay(articles, words, seed, cpu, source=source)
     _print_figures("replay: every stage", figures, as_json)
 
 

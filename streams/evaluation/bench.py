@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from schemas import Article
 from streams.feed import RawRecord
@@ -196,6 +197,46 @@ def synthetic_articles(n: int, words: int = 400, seed: int = 7) -> list[Syntheti
     return [_article(rng, i, words, stories) for i in range(n)]
 
 
+def corpus_articles(path: Path, n: int, words: int = 400) -> list[Synthetic]:
+    """`n` articles of about `words` words built from the bodies of a JSONL article file.
+
+    Consecutive bodies are joined paragraph by paragraph until an article is long enough,
+    cycling through the file: real news text at the event density real news has, where the
+    synthetic corpus is far denser (a quarter of its sentences report an event).
+    """
+    bodies = [
+        json.loads(line)["body"]
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    paragraphs = [p.strip() for body in bodies for p in body.split("\n") if p.strip()]
+    if not paragraphs:
+        raise ValueError(f"{path}: no article bodies")
+    out: list[Synthetic] = []
+    cursor = 0
+    for index in range(n):
+        chosen: list[str] = []
+        count = 0
+        while count < words:
+            paragraph = paragraphs[cursor % len(paragraphs)]
+            cursor += 1
+            chosen.append(paragraph)
+            count += len(paragraph.split())
+        article = Article(
+            id=f"corpus-{index:07d}",
+            source="Corpus",
+            published_at=_START + timedelta(minutes=7 * index),
+            body="\n\n".join(chosen),
+        )
+        sentences = sum(max(1, p.count(". ")) for p in chosen)
+        out.append(Synthetic(normalise(article), sentences, count))
+    return out
+
+
+def _corpus(n: int, words: int, seed: int, source: Path | None) -> list[Synthetic]:
+    return corpus_articles(source, n, words) if source else synthetic_articles(n, words, seed)
+
+
 # --- timing ------------------------------------------------------------------------------------
 
 
@@ -221,12 +262,17 @@ def _percentile(sorted_values: list[int], q: float) -> float:
 
 
 def bench_extract(
-    n: int = 2000, words: int = 400, seed: int = 7, cpu: int | None = None, warmup: int = 100
+    n: int = 2000,
+    words: int = 400,
+    seed: int = 7,
+    cpu: int | None = None,
+    warmup: int = 100,
+    source: Path | None = None,
 ) -> dict[str, float | int | None]:
-    """Time extract() over `n` synthetic articles after a warm-up; returns the figures."""
+    """Time extract() over `n` articles (synthetic, or built from `source`) after a warm-up."""
     from streams.stages.extract import extract
 
-    corpus = synthetic_articles(n, words, seed)
+    corpus = _corpus(n, words, seed, source)
     records = [to_record(item.article) for item in corpus]
     warm = synthetic_articles(warmup, words, seed + 1)
     with pinned(cpu) as core:
@@ -270,15 +316,20 @@ def raw_records(corpus: list[Synthetic]) -> list[RawRecord]:
 
 
 def bench_replay(
-    n: int = 2000, words: int = 400, seed: int = 7, cpu: int | None = None, warmup: int = 100
+    n: int = 2000,
+    words: int = 400,
+    seed: int = 7,
+    cpu: int | None = None,
+    warmup: int = 100,
+    source: Path | None = None,
 ) -> dict[str, float | int | None]:
-    """Time the whole in-process pipeline (streams.replay.Replay) over `n` synthetic articles."""
+    """Time the whole in-process pipeline (streams.replay.Replay) over `n` articles."""
     from streams.replay import Replay
     from streams.rules import get_rules
     from streams.settings import get_settings
 
     settings, rules = get_settings(), get_rules()
-    records = raw_records(synthetic_articles(n, words, seed))
+    records = raw_records(_corpus(n, words, seed, source))
     warm = raw_records(synthetic_articles(warmup, words, seed + 1))
     with pinned(cpu) as core:
         Replay(settings, rules).run(warm)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from streams.cli import cli
+from streams.evaluation import bench
 from streams.evaluation.bench import pinned, synthetic_articles
 
 EXTRACT_KEYS = {
@@ -50,3 +52,13 @@ def test_bench_commands_run_and_print_their_figures(command: str, keys: set[str]
     table = CliRunner().invoke(cli, ["bench", command, "--articles", "20", "--words", "100"])
     assert table.exit_code == 0, table.output
     assert "articles_per_s" in table.stdout
+
+
+def test_corpus_articles_are_built_from_a_files_bodies(tmp_path: Path) -> None:
+    source = tmp_path / "articles.jsonl"
+    bodies = [f"Paragraph {n} has exactly six words." for n in range(5)]
+    source.write_text("".join(json.dumps({"body": b}) + "\n" for b in bodies), encoding="utf-8")
+    built = bench.corpus_articles(source, n=3, words=10)
+    assert [item.words for item in built] == [12, 12, 12]
+    assert built[0].article.body.split("\n\n") == bodies[:2]
+    assert built[2].article.body.split("\n\n") == [bodies[4], bodies[0]]  # it cycles
