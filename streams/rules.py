@@ -24,6 +24,7 @@ from schemas.base import UtcDatetime
 from schemas.event import SEVERITY_ORDER, EventType, Severity
 from streams.errors import ConfigError
 from streams.settings import get_settings
+from streams.yamllines import line_of
 
 Channel = Literal["console", "slack", "pagerduty", "alertmanager", "webhook"]
 """The channels a rule can route to; streams/channels has a module for each."""
@@ -355,28 +356,11 @@ def load_rules(path: Path) -> RuleSet:
         return RuleSet.model_validate(data)
     except ValidationError as err:
         problems = [
-            f"{path}:{_line_of(node, p['loc'])}: {'.'.join(map(str, p['loc'])) or '<root>'}: "
+            f"{path}:{line_of(node, p['loc'])}: {'.'.join(map(str, p['loc'])) or '<root>'}: "
             f"{p['msg']}"
             for p in err.errors(include_url=False)
         ]
         raise ConfigError("invalid rules file\n  " + "\n  ".join(problems)) from err
-
-
-def _line_of(node: yaml.Node | None, loc: tuple[int | str, ...]) -> int:
-    """The 1-based line of the deepest YAML node on the error's path."""
-    line = node.start_mark.line + 1 if node is not None else 1
-    for part in loc:
-        child: yaml.Node | None = None
-        if isinstance(node, yaml.MappingNode):
-            child = next((v for k, v in node.value if k.value == part), None)
-            if child is None:  # a missing or unknown field: point at the mapping itself
-                child = next((k for k, _ in node.value if k.value == part), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            child = node.value[part] if part < len(node.value) else None
-        if child is None:
-            break
-        node, line = child, child.start_mark.line + 1
-    return line
 
 
 @lru_cache(maxsize=1)

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from schemas import Actor, Location
 from streams.errors import ConfigError
+from streams.yamllines import line_of
 
 GAZETTEER_DIR = Path(__file__).resolve().parents[1] / "data" / "gazetteers"
 
@@ -158,20 +159,7 @@ class _Source:
 
     def line(self, loc: tuple[int | str, ...]) -> int:
         """The 1-based line of the deepest YAML node on the path."""
-        node: yaml.Node | None = yaml.compose(self.text, Loader=_Loader)
-        line = node.start_mark.line + 1 if node is not None else 1
-        for part in loc:
-            child: yaml.Node | None = None
-            if isinstance(node, yaml.MappingNode):
-                child = next((v for k, v in node.value if k.value == str(part)), None)
-                if child is None:  # an unknown field: point at its key
-                    child = next((k for k, _ in node.value if k.value == str(part)), None)
-            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-                child = node.value[part] if part < len(node.value) else None
-            if child is None:
-                break
-            node, line = child, child.start_mark.line + 1
-        return line
+        return line_of(yaml.compose(self.text, Loader=_Loader), loc)
 
     def _entry_name(self, loc: tuple[int | str, ...]) -> str:
         node = self.data
