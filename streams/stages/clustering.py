@@ -8,8 +8,10 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import repeat
+from operator import mul
 from typing import Annotated, Any
 
 from pydantic import StringConstraints
@@ -118,11 +120,10 @@ def _frequencies() -> dict[str, float]:
     return get_frequency_dict("en", wordlist="large")
 
 
-def _idf(word: str) -> float:
-    return -math.log(max(_frequencies().get(word, 0.0), FREQ_FLOOR))
+def _idf(frequency: float) -> float:
+    return -math.log(max(frequency, FREQ_FLOOR))
 
 
-@lru_cache(maxsize=65536)
 def _fold(word: str) -> str:
     """Fold an English plural onto its singular when that singular is itself a common word."""
     if word in _NOT_PLURAL:
@@ -137,140 +138,346 @@ def _fold(word: str) -> str:
     return singular if _frequencies().get(singular, 0.0) >= FOLD_FREQ else word
 
 
-@dataclass(frozen=True, slots=True)
-class _Token:
-    text: str
-    lower: str
-    word: bool
-    initial: bool  # first word of a sentence or line
-    lead: bool
-    headline: bool  # on a title-case line, where capitals say nothing about names
+_Spelling = tuple[str, int, bool, str | None, float, bool]
+"""What a written form of a word implies whatever the article: its lower case, its month
+(0 if none), whether it is capitalised, its folded term (None if it never counts: too short,
+a stop word, a weekday or a month), the IDF of its lower case, and whether English uses that
+lower case commonly."""
 
 
-def _tokens(article: Article) -> list[_Token]:
-    tokens: list[_Token] = []
-    words_seen = 0
+@lru_cache(maxsize=200_000)
+def _spelling(text: str) -> _Spelling:
+    # A stream keeps reusing the same words: this is worked out once per spelling, not once
+    # per token of every article (the bound keeps a long run's memory flat).
+    lower = text.lower()
+    frequency = _frequencies().get(lower, 0.0)
+    counted = len(lower) >= 3 and lower not in _NOT_NAMES
+    return (
+        lower,
+        _MONTHS.get(lower, 0),
+        text[0].isupper(),
+        _fold(lower) if counted else None,
+        # A term's IDF is the largest of its spellings', from 0.0 up (so -0.0 becomes 0.0).
+        max(0.0, _idf(frequency)),
+        frequency >= RARE_NAME_FREQ,
+    )
+
+
+@lru_cache(maxsize=1024)
+def _outlet(source: str) -> frozenset[str]:
+    """The outlet's own name ('SEOUL (Harbor Wire) -') says nothing about the story."""
+    return frozenset(word.lower() for word in _TOKEN.findall(source))
+
+
+# The tokens of _TOKEN, grouped so that one findall also says what each is: a letter run
+# fills the first slot, a number the second, and a run of sentence punctuation neither.
+_TOKEN_KINDS = re.compile(r"([^\W\d_]+)|(\d+(?:[.,]\d+)*)|[.!?]+")
+
+
+@dataclass(slots=True)
+class _Scan:
+    """One pass over an article's tokens: what the features need of their order."""
+
+    words: list[str]
+    """Word tokens (starting with a letter), in text order."""
+    edge: list[str]
+    """The words written where any word may be capitalised: first of a sentence or line, or
+    on a title-case line (one entry per occurrence)."""
+    others: list[tuple[str, int]]
+    """The other tokens (numbers, mostly), each with the count of words before it."""
+
+
+def _scan(article: Article) -> _Scan:
+    """The article's words, in order, with where they stand; its other tokens."""
+    scan = _Scan([], [], [])
+    words, edge = scan.words, scan.edge
     lines = (
         [article.title, *article.body.split("\n")] if article.title else article.body.split("\n")
     )
     for line in lines:
-        raw = _TOKEN.findall(line)
-        long_words = [t for t in raw if t[0].isalpha() and len(t) > 3]
-        capitals = sum(1 for t in long_words if t[0].isupper())
-        headline = len(long_words) >= 3 and capitals >= 0.7 * len(long_words)
-        initial = True
-        for text in raw:
-            if text[0] in ".!?":
-                initial = True
+        line_words, line_edge = len(words), len(edge)
+        initial = True  # at the start of a line or a sentence
+        # No token spans whitespace, so the line's tokens are its chunks' tokens. Most
+        # chunks are a plain word, or a word and a mark ('said.', 'Tuesday,'), or a lone
+        # mark: those need no regex.
+        for chunk in line.split():
+            if chunk.isalpha():
+                words.append(chunk)
+                if initial:
+                    edge.append(chunk)
+                    initial = False
                 continue
-            word = text[0].isalpha()
-            tokens.append(
-                _Token(text, text.lower(), word, initial, words_seen < LEAD_WORDS, headline)
-            )
-            if word:
-                words_seen += 1
+            head, mark = chunk[:-1], chunk[-1]
+            if mark in ".!?,;:" and head.isalpha():
+                words.append(head)
+                if initial:
+                    edge.append(head)
+                initial = mark in ".!?"
+            elif head or mark.isalnum():
+                initial = _scan_chunk(chunk, initial, scan)
+            elif mark in ".!?":
+                initial = True
+        if len(words) - line_words >= 3 and _title_case(words[line_words:]):
+            # Capitals say nothing anywhere on a title-case line.
+            edge[line_edge:] = words[line_words:]
+    return scan
+
+
+def _scan_chunk(chunk: str, initial: bool, scan: _Scan) -> bool:
+    """Add the tokens of one chunk to the scan; whether the next word starts a sentence."""
+    for letters, number in _TOKEN_KINDS.findall(chunk):
+        if letters and letters[0].isalpha():
+            scan.words.append(letters)
+            if initial:
+                scan.edge.append(letters)
                 initial = False
-    return tokens
-
-
-def _name_forms(tokens: list[_Token]) -> set[str]:
-    """Lower-case forms the text treats as names.
-
-    A word capitalised inside a sentence (off title-case lines) is a name. One capitalised
-    only where every word may be (sentence starts, headlines) counts when the text never
-    writes it in lower case and English seldom uses it, so 'Qeshm' in a headline is a name
-    and 'Thankfully' at a sentence start is not.
-    """
-    inside: set[str] = set()
-    edge: set[str] = set()
-    lower: set[str] = set()
-    for token in tokens:
-        if not token.word:
-            continue
-        if not token.text[0].isupper():
-            lower.add(token.lower)
-        elif token.initial or token.headline:
-            edge.add(token.lower)
+        elif letters or number:
+            # Numbers, and letters that do not start with a letter ('½').
+            scan.others.append((letters or number, len(scan.words)))
         else:
-            inside.add(token.lower)
-    rare = {w for w in edge - lower if _frequencies().get(w, 0.0) < RARE_NAME_FREQ}
-    return {w for w in inside | rare if len(w) > 1 and w not in _NOT_NAMES}
+            initial = True
+    return initial
+
+
+def _title_case(words: list[str]) -> bool:
+    """A line of title-case words, judged by its words of more than three letters."""
+    firsts = [word[0] for word in words if len(word) > 3]
+    return len(firsts) >= 3 and sum(map(str.isupper, firsts)) >= 0.7 * len(firsts)
 
 
 def _is_year(text: str) -> bool:
     return len(text) == 4 and text.isdigit() and 1900 <= int(text) <= 2099
 
 
-def _is_day(token: _Token) -> bool:
-    return not token.word and token.text.isdigit() and 1 <= int(token.text) <= 31
+def _is_day(text: str, word: bool) -> bool:
+    return not word and text.isdigit() and 1 <= int(text) <= 31
 
 
-def _dates(tokens: list[_Token]) -> list[str]:
-    """Calendar days written as 'May 3, 2013', '3 May 2013', 'Dec. 14' or '14 December'."""
+def _dates(scan: _Scan, months: list[int]) -> list[str]:
+    """Calendar days written as 'May 3, 2013', '3 May 2013', 'Dec. 14' or '14 December'.
+
+    `months` are the indices in `scan.words` of month names, in text order. Their neighbours
+    are the tokens next to them in the text (punctuation aside), words or not.
+    """
+    words = scan.words
+    gaps: dict[int, list[tuple[str, bool]]] = {}  # words before them -> other tokens
+    for text, position in scan.others:
+        gaps.setdefault(position, []).append((text, False))
+
+    def following(i: int) -> list[tuple[str, bool]]:
+        tokens: list[tuple[str, bool]] = []
+        for k in range(i + 1, min(i + 3, len(words)) + 1):
+            tokens.extend(gaps.get(k, ()))
+            if k < len(words):
+                tokens.append((words[k], True))
+        return tokens[:2]
+
     found: Counter[str] = Counter()
-    for i, token in enumerate(tokens):
-        month = _MONTHS.get(token.lower) if token.word else None
-        if month is None:
-            continue
-        after = tokens[i + 1 : i + 3]
-        if after and _is_day(after[0]):
-            day, rest = int(after[0].text), after[1:]
-        elif i > 0 and _is_day(tokens[i - 1]):
-            day, rest = int(tokens[i - 1].text), after
+    for i in months:
+        month = _MONTHS[words[i].lower()]
+        after = following(i)
+        gap = gaps.get(i)
+        before = gap[-1] if gap else (words[i - 1], True) if i > 0 else None
+        if after and _is_day(*after[0]):
+            day, rest = int(after[0][0]), after[1:]
+        elif before is not None and _is_day(*before):
+            day, rest = int(before[0]), after
         else:
             continue
-        year = rest[0].text if rest and not rest[0].word and _is_year(rest[0].text) else None
+        year = rest[0][0] if rest and not rest[0][1] and _is_year(rest[0][0]) else None
         found[f"{month:02d}-{day:02d}" + (f"-{year}" if year else "")] += 1
     return [date for date, _ in found.most_common(MAX_DATES)]
 
 
+def _heaviest(weights: dict[str, float], n: int) -> list[tuple[float, str]]:
+    """The n heaviest as (-weight, key): heaviest first, ties by key."""
+    if n <= 0:
+        return []
+    if len(weights) > n:
+        # The n-th largest weight bounds the ranking, and sorting bare floats is far cheaper
+        # than sorting (weight, key) pairs: only the few at or above it are ranked fully.
+        cut = sorted(weights.values(), reverse=True)[n - 1]
+        ranked = [(-weight, key) for key, weight in weights.items() if weight >= cut]
+    else:
+        ranked = [(-weight, key) for key, weight in weights.items()]
+    ranked.sort()
+    return ranked[:n]
+
+
+_SCALES = {3: 1000.0, 4: 10000.0}
+
+
+def _rounded(weight: float, digits: int) -> float:
+    """round(weight, digits), to the same bit, without round()'s trip through a decimal string.
+
+    round() takes the whole number nearest to the exact weight x 10**digits (halves to even)
+    and reads it back divided by 10**digits. For weights between 0 and 1000 the scaled float
+    is within 1e-9 of that exact product, so its nearest whole number is the same unless it
+    lies within 1e-7 of a half: those, and any other weight, go to round() itself. Dividing
+    a whole number by 10**digits rounds once, as round() reading its decimal result does.
+    """
+    scale = _SCALES.get(digits)
+    if scale is None or not 0.0 < weight < 1000.0:
+        return round(weight, digits)
+    scaled = weight * scale
+    whole = math.floor(scaled)
+    fraction = scaled - whole
+    if 0.4999999 < fraction < 0.5000001:
+        return round(weight, digits)
+    return (whole + 1 if fraction > 0.5 else whole) / scale
+
+
 def _top_weights(weights: dict[str, float], n: int, digits: int = 3) -> dict[str, float]:
-    ranked = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
-    return {term: round(weight, digits) for term, weight in ranked}
+    return {term: _rounded(-weight, digits) for weight, term in _heaviest(weights, n)}
+
+
+class _Damping(dict[float, float]):
+    """1 + ln(tf), remembered: term frequencies are a few small whole numbers, over and over."""
+
+    def __missing__(self, tf: float) -> float:
+        damped = self[tf] = 1 + math.log(tf)
+        return damped
+
+
+_DAMPING = _Damping()
+
+
+def _weighted(tf: dict[str, float], idf: dict[str, float]) -> dict[str, float]:
+    damping = _DAMPING
+    return {term: damping[n] * idf[term] for term, n in tf.items()}
+
+
+@dataclass(slots=True)
+class _Weights:
+    """Term frequencies of an article, lead words counted LEAD_WEIGHT times."""
+
+    tf: dict[str, float]
+    name_tf: dict[str, float]
+    idf: dict[str, float]
+    """The largest background IDF among each term's spellings."""
+    months: list[str]
+    """The month names the text writes (each spelling once)."""
+
+
+def _weigh(scan: _Scan, outlet: frozenset[str]) -> _Weights:
+    """Term frequencies and IDFs, worked out once per distinct spelling, not per token."""
+    tf: dict[str, float] = {}
+    idf: dict[str, float] = {}
+    months: list[str] = []
+    edges = Counter(scan.edge)
+    lead = Counter(scan.words[:LEAD_WORDS])
+    # A spelling whose term or name weight depends on which words are names waits for them.
+    waiting: list[tuple[float, _Spelling]] = []
+    # Lower-case forms the text treats as names. A word capitalised inside a sentence (off
+    # title-case lines) is a name. One capitalised only where every word may be (sentence
+    # starts, headlines) counts when the text never writes it in lower case and English
+    # seldom uses it, so 'Qeshm' in a headline is a name and 'Thankfully' at a sentence start
+    # is not. Only counted words are looked at: names serve only to weigh them.
+    inside: set[str] = set()
+    rare_edge: set[str] = set()
+    lower_case: set[str] = set()
+    for text, n in Counter(scan.words).items():
+        spelling = _spelling(text)
+        lower, month, capital, folded, word_idf, common = spelling
+        if month:
+            months.append(text)
+        if folded is None or lower in outlet:
+            continue
+        # The lead's weight per token, summed per spelling: whole numbers, so the sums are
+        # the same as token by token, in any order.
+        weight = n + (LEAD_WEIGHT - 1) * lead.get(text, 0)
+        if capital:
+            at_edge = edges.get(text, 0)
+            if at_edge and not common:
+                rare_edge.add(lower)
+            if n > at_edge:
+                inside.add(lower)
+            waiting.append((weight, spelling))
+        elif folded != lower:
+            lower_case.add(lower)
+            waiting.append((weight, spelling))  # a name keeps its s, a plural folds
+        else:
+            lower_case.add(lower)
+            if lower in tf:
+                tf[lower] += weight
+                idf[lower] = max(idf[lower], word_idf)
+            else:
+                tf[lower], idf[lower] = weight, word_idf
+    names = inside | (rare_edge - lower_case)
+    return _Weights(tf, _settle(waiting, names, tf, idf), idf, months)
+
+
+def _settle(
+    waiting: list[tuple[float, _Spelling]],
+    names: set[str],
+    tf: dict[str, float],
+    idf: dict[str, float],
+) -> dict[str, float]:
+    """Add the spellings that waited for the names to `tf` and `idf`; the names' weights."""
+    name_tf: dict[str, float] = {}
+    for weight, (lower, _, capital, folded, word_idf, _) in waiting:
+        if lower in names:
+            term = lower  # names keep their s: Abbas is not the plural of ABBA
+            if capital:
+                name_tf[term] = name_tf.get(term, 0.0) + weight
+        else:
+            term = folded  # type: ignore[assignment]  # counted words have a term
+        if term in tf:
+            tf[term] += weight
+            idf[term] = max(idf[term], word_idf)
+        else:
+            tf[term], idf[term] = weight, word_idf
+    return name_tf
+
+
+def _numbers(others: list[tuple[str, int]]) -> tuple[list[str], dict[str, int], list[str]]:
+    """Numbers (most frequent first), years with their counts, and the lead's years."""
+    numbers: Counter[str] = Counter()
+    years: Counter[str] = Counter()
+    lead_years: Counter[str] = Counter()
+    for text, position in others:
+        in_lead = position < LEAD_WORDS
+        if _is_year(text):
+            years[text] += 2 if in_lead else 1
+            if in_lead:
+                lead_years[text] += 1
+        elif len(text) >= 2 and not text.startswith("0"):
+            # One-digit counts are everywhere; '08' and '09' are clock times and dates.
+            numbers[text.replace(",", "")] += 1
+    return (
+        [n for n, _ in numbers.most_common(MAX_NUMBERS)],
+        dict(years.most_common(MAX_YEARS)),
+        [y for y, _ in lead_years.most_common(MAX_LEAD_YEARS)],
+    )
 
 
 def story_features(article: Article) -> StoryFeatures:
     """The compact features the story stage compares, from one article's title and body."""
-    tokens = _tokens(article)
-    names = _name_forms(tokens)
-    # The outlet's own name ('SEOUL (Harbor Wire) -') says nothing about the story.
-    outlet = {word.lower() for word in _TOKEN.findall(article.source)}
-    tf: dict[str, float] = {}
-    name_tf: dict[str, float] = {}
-    idf: dict[str, float] = {}
-    numbers: Counter[str] = Counter()
-    years: Counter[str] = Counter()
-    lead_years: Counter[str] = Counter()
-    for token in tokens:
-        if not token.word:
-            if _is_year(token.text):
-                years[token.text] += 2 if token.lead else 1
-                if token.lead:
-                    lead_years[token.text] += 1
-            elif len(token.text) >= 2 and not token.text.startswith("0"):
-                # One-digit counts are everywhere; '08' and '09' are clock times and dates.
-                numbers[token.text.replace(",", "")] += 1
-            continue
-        if len(token.lower) < 3 or token.lower in _NOT_NAMES or token.lower in outlet:
-            continue
-        # Names keep their s: Abbas is not the plural of ABBA.
-        term = token.lower if token.lower in names else _fold(token.lower)
-        weight = LEAD_WEIGHT if token.lead else 1.0
-        tf[term] = tf.get(term, 0.0) + weight
-        idf[term] = max(idf.get(term, 0.0), _idf(token.lower))
-        if token.lower in names and token.text[0].isupper():
-            name_tf[term] = name_tf.get(term, 0.0) + weight
+    scan = _scan(article)
+    weights = _weigh(scan, _outlet(article.source))
+    numbers, years, lead_years = _numbers(scan.others)
+    months = sorted(i for text in weights.months for i in _indices(scan.words, text))
     return StoryFeatures(
-        terms=_top_weights({t: (1 + math.log(n)) * idf[t] for t, n in tf.items()}, MAX_TERMS),
-        entities=_top_weights(
-            {t: (1 + math.log(n)) * idf[t] for t, n in name_tf.items()}, MAX_NAMES
-        ),
-        numbers=[n for n, _ in numbers.most_common(MAX_NUMBERS)],
-        years=dict(years.most_common(MAX_YEARS)),
-        lead_years=[y for y, _ in lead_years.most_common(MAX_LEAD_YEARS)],
-        dates=_dates(tokens),
+        terms=_top_weights(_weighted(weights.tf, weights.idf), MAX_TERMS),
+        entities=_top_weights(_weighted(weights.name_tf, weights.idf), MAX_NAMES),
+        numbers=numbers,
+        years=years,
+        lead_years=lead_years,
+        dates=_dates(scan, months) if months and scan.others else [],
         published=article.published_at.timestamp() if article.published_at else None,
     )
+
+
+def _indices(items: list[str], item: str) -> list[int]:
+    """Every index of `item` in `items` (list.index scans in C)."""
+    found: list[int] = []
+    i = -1
+    try:
+        while True:
+            i = items.index(item, i + 1)
+            found.append(i)
+    except ValueError:
+        return found
 
 
 # --- the clusterer: one partition with the global view ------------------------------------------
@@ -314,28 +521,36 @@ def story_id_for(article_id: str) -> str:
 
 
 def _normalised(vector: dict[str, float]) -> dict[str, float]:
-    norm = math.sqrt(sum(w * w for w in vector.values()))
+    norm = math.sqrt(sum(map(mul, vector.values(), vector.values())))
     return {t: w / norm for t, w in vector.items()} if norm else {}
 
 
 def _top_counts(counts: Iterable[tuple[str, int]], n: int) -> dict[str, int]:
-    ranked = sorted(counts, key=lambda kv: (-kv[1], kv[0]))[:n]
-    return dict(ranked)
+    ranked = sorted([(-count, key) for key, count in counts])[:n]
+    return {key: -count for count, key in ranked}
 
 
 def _merge_counts(old: dict[str, int], new: Iterable[str], n: int) -> dict[str, int]:
-    merged = Counter(old)
-    merged.update(new)
+    merged = dict(old)
+    for key in new:
+        merged[key] = merged.get(key, 0) + 1
     return _top_counts(merged.items(), n)
 
 
 def _merge_weights(old: dict[str, float], new: dict[str, float], n: int) -> dict[str, float]:
-    merged = dict(old)
-    for term, weight in new.items():
-        merged[term] = merged.get(term, 0.0) + weight
-    return _top_weights(merged, n, digits=4)
+    """The n heaviest of old + new (a stored centroid and an article), rounded as stored."""
+    # A stored centroid is kept heaviest first, so its untouched part is one sorted run and
+    # the sort only has to place the sums among it. Stored weights are rounded already and
+    # rounding is idempotent: only the sums need rounding.
+    ranked = [(-weight, term, False) for term, weight in old.items() if term not in new]
+    ranked += [(-(old.get(term, 0.0) + weight), term, True) for term, weight in new.items()]
+    ranked.sort()
+    return {
+        term: _rounded(-weight, 4) if summed else -weight for weight, term, summed in ranked[:n]
+    }
 
 
+@lru_cache(maxsize=4096)
 def _day_number(date: str) -> tuple[int, int | None]:
     parts = date.split("-")
     return int(parts[0]) * 31 + int(parts[1]), int(parts[2]) if len(parts) > 2 else None
@@ -351,7 +566,11 @@ def _near(a: str, b: str, days: int = 2) -> bool:
 
 @dataclass(slots=True)
 class _Story:
-    """A live story as held in memory: its stored value plus what retrieval needs."""
+    """A live story as held in memory: its stored value plus what retrieval needs.
+
+    Updated in place when an article joins, so the postings that point at it stay valid and
+    only the terms it gains or loses touch the index.
+    """
 
     sid: str
     value: dict[str, Any]
@@ -365,6 +584,48 @@ class _Story:
     def load(cls, sid: str, value: dict[str, Any]) -> _Story:
         terms, names = value["t"], value["e"]
         return cls(sid, value, terms, names, _normalised(terms), _normalised(names), value["l"])
+
+    def update(self, value: dict[str, Any]) -> None:
+        self.value = value
+        self.terms, self.names = value["t"], value["e"]
+        self.unit_terms, self.unit_names = _normalised(self.terms), _normalised(self.names)
+        self.last = value["l"]
+
+    def keys(self) -> set[str]:
+        """The terms and names it is indexed under."""
+        return self.terms.keys() | self.names.keys()
+
+
+@dataclass(slots=True)
+class _Query:
+    """What scoring needs of the article, worked out once for all its candidates."""
+
+    terms: dict[str, float]  # unit vectors, reweighted by story frequency
+    names: dict[str, float]
+    years: Any  # the keys of features.years
+    lead_years: set[str]
+    numbers: set[str]
+    dates: list[str]
+    share: float = 0.0
+    """The names' share in the partial cosines of retrieval."""
+    summed: set[str] = field(default_factory=set)
+    """The terms and names retrieval summed partial cosines over."""
+    rest: float | None = None
+    """The most the terms and names left out of retrieval can add to a cosine."""
+
+
+class _StoryFrequency(dict[int, float]):
+    """Story-frequency weights with `live` stories, by how many of them hold a term (sf):
+    1 + ln((S + 1) / (sf + 1)), to the power `exponent`. Remembered until S changes."""
+
+    def __init__(self, live: int, exponent: float) -> None:
+        super().__init__()
+        self.live = live
+        self.exponent = exponent
+
+    def __missing__(self, holders: int) -> float:
+        weight = self[holders] = (1.0 + math.log((self.live + 1) / (holders + 1))) ** self.exponent
+        return weight
 
 
 class StoryClusterer:
@@ -440,20 +701,19 @@ class StoryClusterer:
     def _clear(self) -> None:
         self._clock = -math.inf
         self._stories: dict[str, _Story] = {}
-        self._postings: dict[str, set[str]] = {}
+        # term -> {story id: story} for the live stories holding it as a term or a name.
+        self._postings: dict[str, dict[str, _Story]] = {}
         self._expiry: list[tuple[float, str]] = []
+        self._factor = _StoryFrequency(0, self.online_idf)
 
-    def _index(self, story: _Story) -> None:
-        self._stories[story.sid] = story
-        for term in story.terms.keys() | story.names.keys():
-            self._postings.setdefault(term, set()).add(story.sid)
-        heapq.heappush(self._expiry, (story.last + self.window, story.sid))
+    def _index(self, story: _Story, terms: Iterable[str]) -> None:
+        for term in terms:
+            self._postings.setdefault(term, {})[story.sid] = story
 
-    def _unindex(self, sid: str) -> None:
-        story = self._stories.pop(sid)
-        for term in story.terms.keys() | story.names.keys():
+    def _unindex(self, sid: str, terms: Iterable[str]) -> None:
+        for term in terms:
             posting = self._postings[term]
-            posting.discard(sid)
+            del posting[sid]
             if not posting:
                 del self._postings[term]
 
@@ -463,7 +723,8 @@ class StoryClusterer:
             expires, sid = heapq.heappop(self._expiry)
             story = self._stories.get(sid)
             if story is not None and story.last + self.window == expires:
-                self._unindex(sid)
+                del self._stories[sid]
+                self._unindex(sid, story.keys())
                 self.state.delete("s:" + sid)
 
     def rebuild(self, now: float) -> None:
@@ -474,7 +735,7 @@ class StoryClusterer:
             if key.startswith("s:"):
                 value = self.state.get(key, now)
                 if value is not None:
-                    self._index(_Story.load(key[2:], value))
+                    self._add(_Story.load(key[2:], value))
 
     def __len__(self) -> int:
         """Live stories."""
@@ -482,74 +743,112 @@ class StoryClusterer:
 
     # -- scoring ------------------------------------------------------------------------------
 
-    def _factor(self, term: str) -> float:
-        """Story-frequency weight: 1 + ln((S + 1) / (sf + 1)), to the power `online_idf`."""
+    def _reweighted(self, vector: dict[str, float]) -> dict[str, float]:
+        """The vector with each term times its story-frequency weight, normalised."""
         if not self.online_idf:
-            return 1.0
-        shared = len(self._postings.get(term, ())) + 1
-        return (1.0 + math.log((len(self._stories) + 1) / shared)) ** self.online_idf
+            return _normalised({t: w * 1.0 for t, w in vector.items()})
+        live = len(self._stories)
+        if self._factor.live != live:
+            self._factor = _StoryFrequency(live, self.online_idf)
+        factor, postings = self._factor, self._postings
+        return _normalised({t: w * factor[len(postings.get(t, ()))] for t, w in vector.items()})
 
     def _score(
-        self,
-        story: _Story,
-        terms: dict[str, float],
-        names: dict[str, float],
-        features: StoryFeatures,
-        now: float,
-    ) -> float:
-        """Similarity of the article (unit vectors, already reweighted) to one story."""
-        share = self.name_weight if names and story.names else 0.0
-        score = (1 - share) * _dot(terms, story.unit_terms)
-        if share:
-            score += share * _dot(names, story.unit_names)
-        score += self._specifics(story.value, features)
+        self, story: _Story, query: _Query, now: float, partial: float, floor: float
+    ) -> float | None:
+        """Similarity of the article (unit vectors, already reweighted) to one story, or None
+        when it cannot reach `floor`."""
+        share = self.name_weight if query.names and story.names else 0.0
+        specifics = self._specifics(story.value, query)
         late = abs(now - story.last) - self.grace
+        penalty = self.time_penalty * (1 - math.exp(-late / self.decay)) if late > 0 else 0.0
+        # The cosine is the partial one retrieval summed plus what the terms and names it
+        # left out add, at most `_rest` (Cauchy-Schwarz): a story that cannot reach the floor
+        # even so is not worth the dot products. (The margin covers rounding; `_rest` is
+        # only worked out when the partial cosine alone falls short.)
+        known = partial + specifics - penalty + 1e-9
+        if share == query.share and known < floor and known + self._rest(query) < floor:
+            return None
+        score = (1 - share) * _dot(query.terms, story.unit_terms)
+        if share:
+            score += share * _dot(query.names, story.unit_names)
+        score += specifics
         if late > 0:
-            score -= self.time_penalty * (1 - math.exp(-late / self.decay))
+            score -= penalty
         return score
 
-    def _specifics(self, value: dict[str, Any], features: StoryFeatures) -> float:
+    def _rest(self, query: _Query) -> float:
+        """The most the article's terms and names that retrieval left out can add to its
+        cosine with any story: the norm of those some live story holds, as each story's unit
+        vector adds at most 1 per unit of it."""
+        if query.rest is None:
+            postings = self._postings
+            terms = [query.terms[t] for t in query.terms.keys() - query.summed if t in postings]
+            names = [query.names[t] for t in query.names.keys() - query.summed if t in postings]
+            query.rest = (1 - query.share) * math.sqrt(sum(map(mul, terms, terms))) + (
+                query.share * math.sqrt(sum(map(mul, names, names)))
+            )
+        return query.rest
+
+    def _specifics(self, value: dict[str, Any], query: _Query) -> float:
         """Evidence from years, calendar days and numbers that agree or contradict."""
         weights = self.evidence
         score = 0.0
-        years = features.years.keys()
+        years = query.years
         story_years = value["y"].keys()
         if years and story_years:
             score += weights.year_agree if years & story_years else -weights.year_conflict
-        lead = set(features.lead_years)
+        lead = query.lead_years
         if lead and story_years and not lead & story_years:
             score -= weights.lead_year_conflict
         story_leads = value["r"].keys()
         if story_leads and years:
             agree = bool(story_leads & years)
             score += weights.story_year_agree if agree else -weights.story_year_conflict
-        if features.dates and value["d"]:
-            near = any(_near(a, b) for a in features.dates for b in value["d"])
+        if query.dates and value["d"]:
+            near = any(_near(a, b) for a in query.dates for b in value["d"])
             score += weights.date_agree if near else -weights.date_conflict
-        numbers = set(features.numbers)
+        numbers = query.numbers
         if numbers and value["n"] and not numbers & value["n"].keys():
             score -= weights.number_conflict
         return score
 
-    def _candidates(self, terms: dict[str, float], names: dict[str, float]) -> list[str]:
-        """The stories worth scoring in full: best partial cosines over the inverted index."""
-        strongest = sorted(terms.items(), key=lambda kv: (-kv[1], kv[0]))[: self.query_terms]
-        query = sorted({term for term, _ in strongest} | names.keys())
-        share = self.name_weight if names else 0.0
+    def _candidates(self, query: _Query) -> list[tuple[str, float]]:
+        """The stories worth scoring in full, with their partial cosines: the best over the
+        inverted index. Sets `query.share` and `query.summed`."""
+        terms, names = query.terms, query.names
+        strongest = [term for _, term in _heaviest(terms, self.query_terms)]
+        # In term order: each story's partial cosine is summed in the same order whatever
+        # the order of the postings.
+        looked_up = sorted({*strongest, *names})
+        share = query.share = self.name_weight if names else 0.0
+        summed: set[str] = set()
         totals: dict[str, float] = {}
-        for term in query:
+        get = totals.get
+        for term in looked_up:
             posting = self._postings.get(term)
             if not posting or len(posting) > self.max_posting:
                 continue
+            summed.add(term)
             term_weight = (1 - share) * terms.get(term, 0.0)
             name_weight = share * names.get(term, 0.0)
-            for sid in posting:
-                story = self._stories[sid]
-                gain = term_weight * story.unit_terms.get(term, 0.0)
-                gain += name_weight * story.unit_names.get(term, 0.0)
-                totals[sid] = totals.get(sid, 0.0) + gain
-        ranked = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))
-        return [sid for sid, _ in ranked[: self.candidates]]
+            # A story's gain is term_weight * its unit term weight + name_weight * its unit
+            # name weight. When one side's weight is zero, that product is +0.0 and adding it
+            # changes nothing (the gains are never negative), so it is not looked up.
+            if not name_weight:
+                for sid, story in posting.items():
+                    totals[sid] = get(sid, 0.0) + term_weight * story.unit_terms.get(term, 0.0)
+            elif not term_weight:
+                for sid, story in posting.items():
+                    totals[sid] = get(sid, 0.0) + name_weight * story.unit_names.get(term, 0.0)
+            else:
+                for sid, story in posting.items():
+                    gain = term_weight * story.unit_terms.get(term, 0.0)
+                    gain += name_weight * story.unit_names.get(term, 0.0)
+                    totals[sid] = get(sid, 0.0) + gain
+        ranked = _heaviest(totals, self.candidates)
+        query.summed = summed
+        return [(sid, -total) for total, sid in ranked]
 
     # -- assignment ---------------------------------------------------------------------------
 
@@ -568,13 +867,20 @@ class StoryClusterer:
         # Terms many live stories share say little about which one this is: the article's
         # side is reweighted by story frequency (the stored centroids stay as they are, so
         # their norms need no recomputation when other stories come and go).
-        query_terms = _normalised({t: w * self._factor(t) for t, w in terms.items()})
-        query_names = _normalised({t: w * self._factor(t) for t, w in names.items()})
+        query = _Query(
+            self._reweighted(terms),
+            self._reweighted(names),
+            features.years.keys(),
+            set(features.lead_years),
+            set(features.numbers),
+            features.dates,
+        )
         best: tuple[float, str] | None = None
-        for sid in self._candidates(query_terms, query_names):
-            story = self._stories[sid]
-            score = self._score(story, query_terms, query_names, features, now)
-            if best is None or score > best[0]:
+        for sid, partial in self._candidates(query):
+            # Only a score at or above the threshold, and above the best so far, can matter.
+            floor = self.threshold if best is None else max(self.threshold, best[0])
+            score = self._score(self._stories[sid], query, now, partial, floor)
+            if score is not None and (best is None or score > best[0]):
                 best = (score, sid)
         if best is not None and best[0] >= self.threshold:
             sid = best[1]
@@ -609,8 +915,9 @@ class StoryClusterer:
         now: float,
     ) -> dict[str, Any]:
         old = story.value
-        years = Counter(old["y"])
-        years.update(features.years)
+        years = dict(old["y"])
+        for year, count in features.years.items():
+            years[year] = years.get(year, 0) + count
         return {
             "t": _merge_weights(old["t"], terms, self.story_terms),
             "e": _merge_weights(old["e"], names, self.story_names),
@@ -624,14 +931,27 @@ class StoryClusterer:
         }
 
     def _store(self, sid: str, value: dict[str, Any]) -> None:
-        if sid in self._stories:
-            self._unindex(sid)
         # Expiry counts from the story's last article, so the entry lives as long as it does.
         self.state.put("s:" + sid, value, value["l"], self.window)
-        self._index(_Story.load(sid, value))
+        story = self._stories.get(sid)
+        if story is None:
+            self._add(_Story.load(sid, value))
+            return
+        before = story.keys()
+        story.update(value)
+        after = story.keys()
+        self._unindex(sid, before - after)
+        self._index(story, after - before)
+        heapq.heappush(self._expiry, (story.last + self.window, sid))
+
+    def _add(self, story: _Story) -> None:
+        self._stories[story.sid] = story
+        self._index(story, story.keys())
+        heapq.heappush(self._expiry, (story.last + self.window, story.sid))
 
 
 def _dot(a: dict[str, float], b: dict[str, float]) -> float:
     if len(a) > len(b):
         a, b = b, a
-    return sum(weight * b.get(term, 0.0) for term, weight in a.items())
+    # In a's order, as a generator over a.items() would add them; map keeps it in C.
+    return sum(map(mul, a.values(), map(b.get, a, repeat(0.0))))
