@@ -245,12 +245,13 @@ def _title_case(words: list[str]) -> bool:
     return len(firsts) >= 3 and sum(map(str.isupper, firsts)) >= 0.7 * len(firsts)
 
 
+# isdecimal, not isdigit: superscripts such as "²" are digits that int() refuses.
 def _is_year(text: str) -> bool:
-    return len(text) == 4 and text.isdigit() and 1900 <= int(text) <= 2099
+    return len(text) == 4 and text.isdecimal() and 1900 <= int(text) <= 2099
 
 
 def _is_day(text: str, word: bool) -> bool:
-    return not word and text.isdigit() and 1 <= int(text) <= 31
+    return not word and text.isdecimal() and 1 <= int(text) <= 31
 
 
 def _dates(scan: _Scan, months: list[int]) -> list[str]:

@@ -242,3 +242,12 @@ def test_own_fixture_floor() -> None:
     # Reached: 1.000 on both measures; the floor leaves room for one stray article.
     assert result.bcubed.f1 >= 0.95
     assert result.pairwise.f1 >= 0.9
+
+
+def test_superscript_digits_are_not_days_or_years() -> None:
+    """int() refuses '²' although str.isdigit() accepts it; such text must not crash intake."""
+    article = Article(
+        id="sup", source="T", body="An area of 40 km² was flooded on May ². ²²²² homes."
+    )
+    features = story_features(article)
+    assert features.dates == [] and features.years == {}
