@@ -16,8 +16,8 @@ from streams.stages.stories import StoryStage
 @app.agent(topics.for_stories, name="stories")
 async def stories(stream: Any) -> None:
     """articles-for-stories -> articles-storied (keyed by article id, all partitions)"""
-    stage = StoryStage(tables.copies, tables.stories, settings.state)
     windows = settings.state
+    stage = StoryStage(tables.copies, tables.stories, windows)
     sweepers = [
         tables.Sweeper(tables.copies, 1, windows.duplicate_window_seconds),
         tables.Sweeper(tables.stories, 1, windows.story_window_seconds),
