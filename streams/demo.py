@@ -46,9 +46,9 @@ def run_demo(inputs: list[Path], keep_running: bool, console: Console) -> int:
                 publish(list(read_records(inputs)), bootstrap, settings.topics.articles)
             )
             console.print(f"[green]feed[/] published {count} articles; alerts appear below")
-            consumed = [settings.topics.articles, settings.topics.canonical, settings.topics.alerts]
-            consumed += settings.internal_topics().values()
-            asyncio.run(wait_drained(bootstrap, settings.app_id, consumed, DRAIN_TIMEOUT))
+            asyncio.run(
+                wait_drained(bootstrap, settings.app_id, settings.consumed_topics(), DRAIN_TIMEOUT)
+            )
             summary = asyncio.run(_summary(bootstrap, settings))
             console.print(
                 f"[green]done[/] {count} articles, {summary['dead_letters']} dead letters, "

@@ -183,6 +183,15 @@ class Settings(BaseSettings):
             "by_block": f"{self.app_id}-mentions-by-block",
         }
 
+    def consumed_topics(self) -> list[str]:
+        """Every topic the worker's group consumes: drained when all of them are committed."""
+        return [
+            self.topics.articles,
+            self.topics.canonical,
+            self.topics.alerts,
+            *self.internal_topics().values(),
+        ]
+
     @property
     def broker_url(self) -> str:
         """The broker as Faust wants it (kafka://host:port;host:port)."""

@@ -12,7 +12,7 @@ import numpy as np
 from streams.evaluation.stories import in_time_order, read_articles, read_labels
 from streams.settings import StateSettings
 from streams.stages.intake import to_record
-from streams.stages.neardup import THRESHOLD, signature
+from streams.stages.neardup import THRESHOLD, signature, similarity
 from streams.stages.state import ExpiringState
 from streams.stages.stories import StoryStage
 
@@ -27,7 +27,7 @@ def evaluate(articles_path: Path, labels_path: Path | None = None) -> dict[str, 
     sigs = np.array([signature(a.body) for a in articles], dtype=np.uint32)
     counts: Counter[str] = Counter()
     for i, j in itertools.combinations(range(len(articles)), 2):
-        score = float(np.count_nonzero(sigs[i] == sigs[j])) / sigs.shape[1]
+        score = similarity(sigs[i], sigs[j])
         low = max(b for b in BUCKETS if b <= score)
         high = BUCKETS[BUCKETS.index(low) + 1]
         counts[f"[{low:.2f}, {min(high, 1.0):.2f}{']' if high > 1 else ')'}"] += 1

@@ -225,9 +225,9 @@ async def _throughput(settings: Settings, stream: list[tuple[RawRecord, bool]]) 
     started = time.perf_counter()
     await publish([r for r, _ in stream], bootstrap, settings.topics.articles, progress=False)
     published = time.perf_counter() - started
-    consumed = [settings.topics.articles, settings.topics.canonical, settings.topics.alerts]
-    consumed += settings.internal_topics().values()
-    await wait_drained(bootstrap, settings.app_id, consumed, timeout=1800, settle=0.5)
+    await wait_drained(
+        bootstrap, settings.app_id, settings.consumed_topics(), timeout=1800, settle=0.5
+    )
     elapsed = time.perf_counter() - started
     return {
         "articles": len(stream),

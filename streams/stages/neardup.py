@@ -61,8 +61,8 @@ def band_keys(sig: list[int]) -> list[str]:
     ]
 
 
-def similarity(a: list[int], b: list[int]) -> float:
-    """The Jaccard similarity the two signatures estimate."""
+def similarity(a: list[int] | np.ndarray, b: list[int] | np.ndarray) -> float:
+    """The Jaccard similarity the two signatures estimate (lists, or arrays as stored)."""
     return float(np.count_nonzero(np.asarray(a, np.uint32) == np.asarray(b, np.uint32))) / len(a)
 
 
@@ -118,7 +118,7 @@ class NearDuplicates:
         for candidate in self._candidates(sig):
             if candidate == article_id:
                 return None
-            score = np.count_nonzero(self._sigs[candidate] == mine) / len(mine)
+            score = similarity(self._sigs[candidate], mine)
             if score < self.threshold:
                 continue
             entry = self.state.get(candidate, now)

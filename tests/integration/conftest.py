@@ -60,9 +60,7 @@ class Pipeline:
         return await read_all(self.bootstrap, topic)
 
     async def drain(self, timeout: float = 90.0, settle: float = 0.5) -> None:
-        topics = self.settings.topics
-        consumed = [topics.articles, topics.canonical, topics.alerts]
-        consumed += self.settings.internal_topics().values()
+        consumed = self.settings.consumed_topics()
         await wait_drained(self.bootstrap, self.settings.app_id, consumed, timeout, settle)
 
     def get(self, path: str) -> tuple[int, bytes]:
