@@ -65,6 +65,9 @@ class ExpectedEvent(_Label):
     quantities: list[ExpectedQuantity] = Field(default_factory=list)
     weapon: str | None = None
     event_date: date | None = None
+    quote: str | None = Field(
+        default=None, description="The words that report the event (to train on its sentence)."
+    )
 
     @model_validator(mode="after")
     def _valid_codes(self) -> ExpectedEvent:
