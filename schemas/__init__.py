@@ -8,10 +8,12 @@ from schemas.event import (
     CanonicalEvent,
     EventMention,
     Evidence,
+    Factuality,
     Location,
     Quantity,
     QuantityReport,
     Severity,
+    Span,
 )
 
 __all__ = [
@@ -24,8 +26,10 @@ __all__ = [
     "DeadLetter",
     "EventMention",
     "Evidence",
+    "Factuality",
     "Location",
     "Quantity",
     "QuantityReport",
     "Severity",
+    "Span",
 ]

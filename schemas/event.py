@@ -103,12 +103,39 @@ class Quantity(Payload):
     text: str = Field(default="", description="The words it was read from.")
 
 
+Factuality = Literal["asserted", "planned", "hypothetical", "negated"]
+
+
+class Span(Payload):
+    """Characters of the article body: [start, end)."""
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
 class Evidence(Payload):
     """Where in the article body a mention was read."""
 
     sentence: str
     start: int = Field(ge=0, description="Character offset of the sentence in the body.")
     end: int = Field(ge=0)
+    trigger: Span | None = Field(
+        default=None, description="The word that reports the act (the clause's predicate)."
+    )
+    actors: list[Span] = Field(
+        default_factory=list, description="The phrases naming who acts, as the parse read them."
+    )
+    recipients: list[Span] = Field(
+        default_factory=list, description="The phrases naming who it is done to or aimed at."
+    )
+    source: Span | None = Field(
+        default=None,
+        description="Who the article says reported the act (a ministry, an agency, officials).",
+    )
+    date: Span | None = Field(
+        default=None,
+        description="The words that date the act; none: the act takes the article's date.",
+    )
 
 
 def _check_mode(event_type: str, mode: str | None) -> None:
@@ -128,7 +155,23 @@ class EventMention(Payload):
     mode: str | None = None
     subtype: str | None = None
     severity: Severity
-    confidence: float = Field(ge=0.0, le=1.0)
+    confidence: float = Field(
+        ge=0.0,
+        le=1.0,
+        description="How often mentions of this confidence have the right event type "
+        "(calibrated on held-out sentences; see docs/extraction.md).",
+    )
+    factuality: Factuality = Field(
+        default="asserted",
+        description="asserted: told as done or under way; planned: intended or announced, "
+        "not yet done; hypothetical: possible, conditional or speculated; negated: told as not "
+        "done. Only asserted, current mentions open canonical events and page.",
+    )
+    historical: bool = Field(
+        default=False,
+        description="The act happened before the article's news (an earlier date or period, "
+        "or told as background): it may link to an open event, never opens one or pages.",
+    )
     actors: list[Actor] = Field(default_factory=list)
     recipients: list[Actor] = Field(default_factory=list)
     location: Location | None = None

@@ -66,9 +66,14 @@ def asyncapi(topics: TopicSettings) -> dict[str, Any]:
         ),
         "mentions": _channel(
             topics.mentions,
-            "canonical event id",
+            "canonical event id; none for a mention that belongs to no event",
             "event_mention",
-            "Every extracted event mention with its evidence.",
+            "Every extracted event mention with its evidence, one per act per article. News "
+            "(factuality asserted, historical false, confidence at least 0.5, with a party or a "
+            "place) is merged into a canonical event; a plan, a possibility, a negated act or "
+            "history only links to an open event that matches it (event_id, and the event does "
+            "not count it), else has no event_id. confidence is calibrated: the share of such "
+            "mentions whose event type is right.",
         ),
         "canonical": _channel(
             topics.canonical,

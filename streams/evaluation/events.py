@@ -7,6 +7,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import get_args
 
@@ -14,11 +15,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from rich.console import Console
 from rich.table import Table
 
+from schemas import Article, ArticleRecord, EventMention
 from schemas.event import EventType
 from streams.errors import GeoeventsError
+from streams.extraction.model import EventModel
 
 ROOTS: tuple[str, ...] = get_args(EventType)
-HELDOUT = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "events_heldout.jsonl"
 NONE = "(none)"  # the classifier named no root: always wrong, every sentence has a gold one
 # PLOVER's two kinds of yielding, which coders and older codebooks often do not tell apart.
 MERGED = {"CONCEDE": "CONCEDE+RETREAT", "RETREAT": "CONCEDE+RETREAT"}
@@ -151,12 +153,11 @@ def score(gold: Sequence[str], predicted: Sequence[str | None], merge: bool = Fa
 
 
 def run(path: Path, classify: Classifier | None = None) -> EventReport:
-    """Classify every sentence of a labelled file and score it both ways."""
-    if classify is None:
-        from streams.extraction.classify import classify_sentence
-
-        classify = classify_sentence
+    """Classify every sentence of a labelled file and score it both ways (default: the
+    pipeline with the shipped model, top mention per sentence)."""
     rows = load(path)
+    if classify is None:
+        classify = pipeline_classifier()
     started = time.perf_counter()
     predicted = [classify(row.text) for row in rows]
     elapsed = time.perf_counter() - started
@@ -167,6 +168,45 @@ def run(path: Path, classify: Classifier | None = None) -> EventReport:
         merged=score(gold, predicted, merge=True),
         sentences_per_second=len(rows) / elapsed if elapsed > 0 else 0.0,
     )
+
+
+def trained_on(path: Path) -> bool:
+    """Whether the shipped model was trained on this file (its hash is in the provenance)."""
+    import hashlib
+
+    from streams.extraction.model import default_model
+
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return any(d.get("sha256") == digest for d in default_model().provenance.get("data", []))
+
+
+def pipeline_classifier(model: EventModel | None = None) -> Classifier:
+    """The root of the highest-confidence mention extract() reads from a one-sentence article,
+    the way `score.py plv` reads a replay of such articles."""
+
+    def classify(text: str) -> str | None:
+        top = top_mention(text, model)
+        return top.event_type if top is not None else None
+
+    return classify
+
+
+_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
+
+
+def top_mention(text: str, model: EventModel | None = None, index: int = 0) -> EventMention | None:
+    """The most confident mention of a one-sentence article (dated as sentences_to_articles
+    dates its articles: a day apart from 2020-01-01)."""
+    from streams.stages.extract import extract
+
+    article = Article(
+        id=f"s-{index}",
+        source="sentences",
+        body=text,
+        published_at=_EPOCH + timedelta(days=index),
+    )
+    mentions = extract(ArticleRecord(article=article), model)
+    return max(mentions, key=lambda m: m.confidence, default=None)
 
 
 def _summary(report: EventReport) -> Table:
@@ -223,10 +263,7 @@ def render(report: EventReport, console: Console) -> None:
 
 def errors(path: Path, classify: Classifier | None = None) -> Iterable[tuple[str, str, str]]:
     """(gold, predicted, sentence) for every sentence the classifier gets wrong."""
-    if classify is None:
-        from streams.extraction.classify import classify_sentence
-
-        classify = classify_sentence
+    classify = classify or pipeline_classifier()
     for row in load(path):
         predicted = classify(row.text)
         if predicted != row.event_type:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from contextvars import ContextVar
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from streams.extraction.caseless import Caseless, fold
@@ -91,6 +92,16 @@ _FUTURE = Caseless(
 _SAID = Caseless(r"\b(?:said|says|told|reported|announced|added|stated|confirmed)\s+(?:\w+\s+)?$")
 
 
+# Whether, when the article was published, the next calendar day had begun somewhere (its UTC
+# time is late enough): then a weekday one day after its UTC date is that day, not last week's.
+_AHEAD: ContextVar[bool] = ContextVar("ahead", default=False)
+
+
+def published_late(published: datetime | None) -> bool:
+    """The next calendar day had begun in East Asia (UTC+9) when the article was published."""
+    return published is not None and published.hour >= 15
+
+
 def _month_day(published: date | None, month: int, day: int, year: str | None) -> date | None:
     try:
         if year:
@@ -108,6 +119,8 @@ def _weekday(m: re.Match[str], sentence: str, published: date) -> date:
     target = _WEEKDAYS.index(m["wd"].lower())
     back = (published.weekday() - target) % 7
     rel = (m["wd_rel"] or "").strip().lower()
+    if back == 6 and rel != "last" and _AHEAD.get():
+        return published + timedelta(days=1)  # already that day where it happened
     ahead = rel == "next" or (
         rel != "last" and _FUTURE.search(sentence, max(0, m.start() - 80), m.start()) is not None
     )
@@ -160,16 +173,9 @@ def _relative(m: re.Match[str], sentence: str, published: date) -> date | None:
     return None
 
 
-def event_date(sentence: str, trigger_start: int, published: date | None) -> date | None:
-    """The day the event happened: the date expression nearest the trigger, resolved back from
-    the publication date ("on Thursday" is the latest Thursday not after it); the publication
-    date when the sentence names none.
-
-    Conventions: "last week" is that week's Monday, "last month" and "in August" the month's
-    first day; "earlier this year", "last year" and a bare year give None (no day can be
-    claimed); a weekday in a future clause ("will meet on Thursday") or after "next" is the
-    coming one; an explicit date without a year is the latest such day not after publication.
-    """
+def _nearest(sentence: str, trigger_start: int, published: date | None) -> re.Match[str] | None:
+    """The date expression nearest the trigger, one after a verb of saying only as a last
+    resort (it dates the report, not the event)."""
     best: tuple[int, re.Match[str]] | None = None
     for m in _expressions(sentence):
         # (read in the sentence itself: the groups of a Caseless match are lower-cased)
@@ -182,6 +188,76 @@ def event_date(sentence: str, trigger_start: int, published: date | None) -> dat
             distance += 10_000
         if best is None or distance < best[0]:
             best = (distance, m)
-    if best is None:
+    return best[1] if best else None
+
+
+def event_date(
+    sentence: str, trigger_start: int, published: date | None, *, late: bool = False
+) -> date | None:
+    """The day the event happened: the date expression nearest the trigger, resolved back from
+    the publication date ("on Thursday" is the latest Thursday not after it); the publication
+    date when the sentence names none. `late`: the article was published when the next day
+    had begun in some time zone (see `published_late`), so "on <tomorrow's weekday>" is that day.
+
+    Conventions: "last week" is that week's Monday, "last month" and "in August" the month's
+    first day; "earlier this year", "last year" and a bare year give None (no day can be
+    claimed); a weekday in a future clause ("will meet on Thursday") or after "next" is the
+    coming one; an explicit date without a year is the latest such day not after publication.
+    """
+    m = _nearest(sentence, trigger_start, published)
+    if m is None:
         return published
-    return _resolve(best[1], sentence, published)
+    token = _AHEAD.set(late)
+    try:
+        return _resolve(m, sentence, published)
+    finally:
+        _AHEAD.reset(token)
+
+
+def dating(
+    sentence: str, trigger_start: int, published: date | None
+) -> tuple[str, int, int] | None:
+    """(kind, start, end) of the date expression that dates the trigger ("weekday", "md",
+    "ago" ...), or None when the sentence names no time."""
+    m = _nearest(sentence, trigger_start, published)
+    return (m.lastgroup or "", m.start(), m.end()) if m is not None else None
+
+
+def dated_before(sentence: str, published: date | None, days: int, *, late: bool = False) -> bool:
+    """Whether the sentence's dates put it before the `days` days up to publication: some
+    expression names an earlier day or an earlier period (a year before, "last month",
+    "earlier this year"), and none names a day within those days."""
+    if published is None:
+        return False
+    earliest_news = published - timedelta(days=days)
+    earlier = False
+    token = _AHEAD.set(late)
+    try:
+        for m in _expressions(sentence):
+            if any(m[g] and sentence.startswith(("may", "MAY"), m.start(g)) for g in _MONTH_GROUPS):
+                continue
+            kind = m.lastgroup
+            if kind == "weekday":
+                return False  # the news of the week the article tells
+            if kind == "in_year":
+                earlier = earlier or int(m["iy"]) < published.year
+                continue
+            if kind == "span_year":
+                earlier = earlier or not m.group().lower().startswith("this")
+                continue
+            if kind == "vague":
+                words = m.group().lower().split()
+                earlier = earlier or (words[0] == "earlier" and words[-1] in ("month", "year"))
+                earlier = earlier or words[1] == "last"
+                continue
+            when = _resolve(m, sentence, published)
+            if when is None:
+                continue
+            if kind == "in_month" and when.year == published.year and when.month == published.month:
+                return False  # "in November" in a November article: maybe this week
+            if when >= earliest_news:
+                return False
+            earlier = True
+    finally:
+        _AHEAD.reset(token)
+    return earlier

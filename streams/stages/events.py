@@ -14,17 +14,39 @@ from streams.stages.state import State
 # How far apart two reports' event dates may be and still be one event. A launch or a
 # strike is a point in time; a deployment or a sanctions regime is reported over weeks.
 POINT_TOLERANCE_DAYS = 1
+# A report that names no day for the act: the news of the last three days (timing.NEWS_DAYS).
+UNDATED_TOLERANCE_DAYS = 3
 ONGOING_TOLERANCE_DAYS = 21
 ONGOING_SUBTYPES = frozenset(
     {"troop_deployment", "military_cooperation", "arms_transfer", "sanctions", "military_exercise"}
 )
 
 
+# Statements are told apart by who makes them; acts by where they happen.
+_STATEMENTS = frozenset({"ACCUSE", "REQUEST", "REJECT", "SUPPORT", "THREATEN", "AGREE"})
+# Roots whose modes are different kinds of act: a weapons test is no troop deployment.
+_KIND_BY_MODE = frozenset({"MOBILIZE", "SANCTION", "RETREAT", "PROTEST"})
+
+
 def blocking_key(mention: EventMention) -> str:
-    """Where candidate events meet: event root, subtype (or mode) and the primary actor."""
-    kind = mention.subtype or mention.mode or "-"
-    actor = mention.actors[0].code if mention.actors else "-"
-    return f"{mention.event_type}|{kind}|{actor}"
+    """Where candidate events meet: the root (with the mode where modes are different acts)
+    and the state it is anchored in, so reports that name the act differently (a bombing, a
+    drone strike) or leave out its author still meet. A statement is anchored in its
+    speaker's state, an act where it happened, else its target's, else its author's."""
+    kind = mention.mode if mention.event_type in _KIND_BY_MODE and mention.mode else "-"
+    return f"{mention.event_type}|{kind}|{anchor(mention)}"
+
+
+def anchor(mention: EventMention) -> str:
+    """The state code a mention is anchored in (see blocking_key)."""
+    actors = [a.code for a in mention.actors]
+    recipients = [a.code for a in mention.recipients]
+    place = mention.location.country if mention.location else None
+    if mention.event_type in _STATEMENTS:
+        order = [*actors[:1], place, *recipients[:1]]
+    else:
+        order = [place, *recipients[:1], *actors[:1]]
+    return next((code for code in order if code), "-")
 
 
 @dataclass(frozen=True)
@@ -40,9 +62,11 @@ class Merge:
 def merge_mention(mention: EventMention, blocks: State, now: float, window: float) -> Merge:
     """Merge `mention` into an open event of its block, or open a new one.
 
-    A block's entry holds a small reference per open event (date, place, parties, last
-    seen); each event's full state has an entry of its own, so a merge reads and writes one
-    event however many the block holds. Idempotent: a mention already merged changes
+    Only news opens or changes an event (`opens`, `news`): a historical, planned,
+    hypothetical or negated mention only links to an open event that matches it. A block's
+    entry holds a small reference per open event (date, place, parties, last seen); each
+    event's full state has an entry of its own, so a merge reads and writes one event however
+    many the block holds. Idempotent: a mention already merged changes
     nothing. A mention from a duplicate article only ever joins an existing event; it never
     starts one.
     """
@@ -55,10 +79,12 @@ def merge_mention(mention: EventMention, blocks: State, now: float, window: floa
             if stored is not None:
                 match = CanonicalEvent.model_validate(stored)
                 break
-    if match is not None and mention.mention_id in match.mention_ids:
+    if match is not None and (mention.mention_id in match.mention_ids or not news(mention)):
+        # a redelivery, or history, a plan or a possibility: it refers to the event and
+        # changes nothing of it
         return Merge(mention.model_copy(update={"event_id": match.event_id}), None)
     if match is None:
-        if mention.duplicate_of is not None:
+        if mention.duplicate_of is not None or not opens(mention):
             return Merge(mention, None)
         event, created = _open(mention, key, {r["id"] for r in refs}), True
     else:
@@ -67,6 +93,28 @@ def merge_mention(mention: EventMention, blocks: State, now: float, window: floa
     blocks.put(event_key(key, event.event_id), event.model_dump(mode="json"), now, window)
     blocks.put(key, refs, now, window)
     return Merge(mention.model_copy(update={"event_id": event.event_id}), event, created)
+
+
+def news(mention: EventMention) -> bool:
+    """Told as done or under way, and part of the article's news rather than its history."""
+    return mention.factuality == "asserted" and not mention.historical
+
+
+# A mention opens an event only when the classifier is at least this sure of its type:
+# below it, about half are right (docs/extraction.md, reliability table). It may still join
+# an event opened by a surer report.
+MIN_OPEN_CONFIDENCE = 0.5
+
+
+def opens(mention: EventMention) -> bool:
+    """Whether a mention may open a canonical event: news the classifier is sure enough of,
+    with a party or a place that anchors it (an act by no one nowhere cannot be told apart
+    from any other)."""
+    return (
+        news(mention)
+        and mention.confidence >= MIN_OPEN_CONFIDENCE
+        and bool(mention.actors or mention.recipients or mention.location)
+    )
 
 
 def event_key(block: str, event_id: str) -> str:
@@ -88,22 +136,30 @@ def _ref(event: CanonicalEvent) -> dict[str, Any]:
         "country": where.country if where else None,
         "subdivision": where.subdivision if where else None,
         "recipients": [a.code for a in event.recipients],
+        "actors": [a.code for a in event.actors],
         "seen": event.last_seen.timestamp(),
     }
 
 
 def _same_event(ref: dict[str, Any], mention: EventMention) -> bool:
-    """Whether a mention can report this event: close in time, compatible place and parties."""
+    """Whether a mention can report this event: close in time, compatible place and parties.
+
+    A mention whose sentence names no day carries its article's date: the act may have
+    happened in the days before, so it may match an event that many days older."""
     ongoing = mention.subtype in ONGOING_SUBTYPES
     tolerance = ONGOING_TOLERANCE_DAYS if ongoing else POINT_TOLERANCE_DAYS
+    if mention.evidence.date is None:
+        tolerance = max(tolerance, UNDATED_TOLERANCE_DAYS)
     if ref["date"] and mention.event_date:
         if abs((date.fromisoformat(ref["date"]) - mention.event_date).days) > tolerance:
             return False
     where = mention.location
     there = (where.country, where.subdivision) if where else (None, None)
-    return _places_compatible(
-        (ref["country"], ref["subdivision"]), there, ongoing
-    ) and _parties_compatible(ref["recipients"], [a.code for a in mention.recipients])
+    return (
+        _places_compatible((ref["country"], ref["subdivision"]), there, ongoing)
+        and _parties_compatible(ref["recipients"], [a.code for a in mention.recipients])
+        and _parties_compatible(ref.get("actors", []), [a.code for a in mention.actors])
+    )
 
 
 def _places_compatible(
@@ -187,6 +243,9 @@ def _absorb(event: CanonicalEvent, mention: EventMention) -> CanonicalEvent:
             "location": location,
             "quantities": _latest_quantities(history),
             "quantity_history": history,
+            "subtype": event.subtype or mention.subtype,
+            # a subtype named later brings its mode
+            "mode": (event.mode or mention.mode) if event.subtype else (mention.mode or event.mode),
             "weapon": event.weapon or mention.weapon,
             "event_date": min(dates) if dates else None,
             "first_seen": min(event.first_seen, seen),

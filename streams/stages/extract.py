@@ -1,508 +1,779 @@
-"""Event extraction stage: PLOVER event mentions read from an article's sentences."""
+"""Event extraction stage: PLOVER event mentions read from an article's clauses.
+
+A cheap trigger filter picks the sentences that may report an event; those that name a party
+or a place are parsed, and each clause's predicate, parties and modality are read from the
+parse; a learned classifier names the PLOVER root with a calibrated confidence; the spec's
+subtype, mode and severity follow from the clause's words. An act told over several sentences
+becomes one mention, and what happened before the article's news is marked historical.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Literal
+from typing import TYPE_CHECKING
 
-from schemas import Actor, ArticleRecord, EventMention, Evidence, Location, Quantity, Severity
-from streams.extraction.caseless import Caseless
-from streams.extraction.classify import (
-    Coding,
-    Trigger,
-    coding,
-    find_triggers,
-    main_trigger,
-    reading,
-    words_of,
+from schemas import (
+    Actor,
+    Article,
+    ArticleRecord,
+    EventMention,
+    Evidence,
+    Factuality,
+    Location,
+    Quantity,
+    Severity,
+    Span,
 )
-from streams.extraction.dates import event_date
-from streams.extraction.entities import EntityMention, assign_roles, find_entities, locate
+from streams.extraction import coding
+from streams.extraction.classify import Trigger, main_trigger
+from streams.extraction.dates import dating, event_date, published_late
+from streams.extraction.entities import locate
+from streams.extraction.features import clause_tokens
 from streams.extraction.figures import quantities, weapon
+from streams.extraction.frames import Frame, is_event_word
 from streams.extraction.gazetteer import gazetteer
-from streams.extraction.lexicon import Context
+from streams.extraction.model import NONE, YIELD, EventModel, default_model
+from streams.extraction.parties import code_parties
+from streams.extraction.reader import Clause, Sentence, candidate, clauses, parse_all
+from streams.extraction.sentences import sentences
+from streams.extraction.timing import RETROSPECTIVE, earlier_year_named, historical
+from streams.extraction.vocabulary import Subtype, frames, subtypes, topics
 
-CRITICAL_WEAPONS = frozenset({"ICBM", "SLBM", "IRBM", "hypersonic"})
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
 
-
-def _rx(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
-    return re.compile(rf"\b(?:{pattern})\b", flags)
-
-
-# --- sentences -------------------------------------------------------------------------------
-
-_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
-_DATELINE = re.compile(r"[A-Z][A-Z.'’ -]+(?:,[^(\n]{1,40})?\s*\([^)\n]{1,60}\)\s*[—–-]+\s*")
-_BOUNDARY = re.compile(r"[.!?]+[\"'”’)]*(?=\s+[\"'“‘(]*[A-Z0-9])")
-_ABBREVIATION = re.compile(
-    r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Gen|Lt|Col|Maj|Capt|Sgt|Adm|Sen|Rep|Gov|St|No|Jr|"
-    r"Jan|Feb|Mar|Apr|Aug|Sept?|Oct|Nov|Dec)|(?<![\w.])[A-Z])\.$"
-)
-_ACRONYM = re.compile(r"(?:\b[A-Za-z]\.){2,}$")
-# Capitalised words that continue a sentence after "U.S." or "U.N."; any other starts a new one.
-_ACRONYM_CONTINUES = re.compile(
-    r"\s+(?:President|Secretary|Ambassador|Embassy|Army|Navy|Air|Forces|Marines|Department|"
-    r"State|Defense|Treasury|Congress|Senate|House|Security|Special|Envoy|Deputy|Vice|Trade|"
-    r"Command|General|Agency|Coast|Mission|Representative|Officials?)\b"
-)
+# Roots whose acts hurt: said as what will be done, they are threats (PLOVER THREATEN).
+_HOSTILE = frozenset(coding.THREAT_MODE)
+# Acts every party does together: all are actors, none a recipient.
+_SYMMETRIC = frozenset({"CONSULT", "COOPERATE", "AGREE"})
+# Acts whose forces are theirs even in the passive ("troops were deployed").
+_FORCES = frozenset({"MOBILIZE", "RETREAT"})
+# Statements: they happen where they are said, which the text rarely names.
+_STATEMENTS = frozenset({"ACCUSE", "REQUEST", "REJECT", "SUPPORT", "THREATEN", "AGREE"})
+# Reactions whose object is often another act of the article ("condemned the launch").
+_REACTIONS = frozenset({"ACCUSE", "REQUEST", "SANCTION", "THREATEN", "REJECT"})
+_COUNTED = frozenset({"MOBILIZE", "ASSAULT", "AID", "COERCE", "PROTEST", "SANCTION", "RETREAT"})
+_ARMED = frozenset({"MOBILIZE", "ASSAULT", "AID", "THREATEN"})
 
 
-def _sentences(body: str) -> Iterator[tuple[int, int]]:
-    """(start, end) of each sentence in body, skipping datelines, which name no actor."""
-    bounds = [0, *(p for m in _PARAGRAPH_BREAK.finditer(body) for p in m.span()), len(body)]
-    spans: list[tuple[int, int]] = []
-    for par_start, par_end in zip(bounds[::2], bounds[1::2], strict=True):
-        dateline = _DATELINE.match(body, par_start, par_end)
-        pos = dateline.end() if dateline else par_start
-        for m in _BOUNDARY.finditer(body, pos, par_end):
-            # An abbreviation or an acronym ends at the dot: read the few characters before it,
-            # not the whole sentence so far (the words before `pos` are no part of either).
-            dot = m.start()
-            if body[dot] == "." and (
-                _ABBREVIATION.search(body, max(pos, dot - 8), dot + 1)
-                or (
-                    _ACRONYM.search(body, max(pos, dot - 3), dot + 1)
-                    and _ACRONYM_CONTINUES.match(body, m.end())
-                )
-            ):
-                continue
-            spans.append((pos, m.end()))
-            pos = m.end()
-        spans.append((pos, par_end))
-    for start, end in spans:  # trim the whitespace between sentences off each
-        text = body[start:end]
-        trimmed = text.lstrip()
-        if trimmed:
-            yield start + len(text) - len(trimmed), start + len(text.rstrip())
+# --- is the text about politics at all? -----------------------------------------------------
 
 
-# --- is the sentence about politics at all? ---------------------------------------------------
-
-# Sports, business, technology and film use war words for other things.
-_OFF_TOPIC = Context(
-    words=frozenset(
-        "midfielder midfielders goalkeeper footballer footballers tournament championship "
-        "kick-off kickoff smartphone handset software firmware app startup shareholders "
-        "quarterly earnings film films movie movies premiere documentary screenplay cinema "
-        "lenders retailer retailers brand brands marketing advertising advertisers investors "
-        "tablet laptop consumers tennis forehand backhand semifinal quarterfinal".split()
-    ),
-    prefixes=(),
-    phrase_heads=frozenset(
-        "product box share stock league premier champions the a teenage at into".split()
-    ),
-    # phrases where a word alone would also name politics (the Arab League, a hunger striker)
-    phrases=(
-        "product launch",
-        "box office",
-        "share price",
-        "stock market",
-        "league match",
-        "premier league",
-        "champions league",
-        "league title",
-        "the striker",
-        "a striker",
-        "teenage striker",
-        "the keeper",
-        "at goal",
-        "into the net",
-    ),  # fmt: skip
-)
-
-
-def _off_topic(text: str) -> bool:
+def off_topic(text: str) -> bool:
+    """Sports, business, technology and film words that use war vocabulary for other things."""
+    vocab = topics()
     lowered = text.lower()
-    return _OFF_TOPIC.found(lowered, words_of(lowered))
+    words = set(lowered.replace(",", " ").replace(".", " ").split())
+    return not words.isdisjoint(vocab.words) or any(p in lowered for p in vocab.phrases)
 
 
-# --- roles -----------------------------------------------------------------------------------
-
-_TROOPS = r"troops|soldiers|forces|servicemen|marines|paratroopers|peacekeepers"
-_Roles = Literal["subject", "test", "deployment", "participants"]
-_ROLES: dict[str, _Roles] = {
-    "nuclear_test": "test",
-    "missile_test": "test",
-    "troop_deployment": "deployment",
-    "peacekeeping": "deployment",
-}
-_PARTICIPANT_ROOTS = frozenset({"CONSULT", "COOPERATE", "AGREE"})
-_TROOP_OWNER = re.compile(rf"(?:['’]s)?\s+(?:[\w-]+\s+)?(?:{_TROOPS})\b", re.IGNORECASE)
-_TROOPS_FROM = re.compile(rf"\b(?:{_TROOPS})\s+from\s+(?:the\s+)?$", re.IGNORECASE)
-_BETWEEN_SUBJECT_AND_VERB = re.compile(
-    r"\s*(?:(?:has|have|had|also|again|reportedly|on \w+|\w+ly)\s+)*", re.IGNORECASE
-)
-_TROOPS_END = re.compile(rf"\b(?:{_TROOPS})$", re.IGNORECASE)
-# A name right after one of these is where something happens, not who does it.
-_WHERE = Caseless(
-    r"\b(?:in|into|inside|to|at|near|toward|towards|across|off)\s+(?:the\s+)?"
-    r"(?:(?:northern|southern|eastern|western|central)\s+)?$"
-)
-_VISIT = _rx(r"visit\w*")
-_SUMMIT = _rx(r"summit(?:s|ry)?")
-_UN = re.compile(r"\b(?:U\.?N\.?|United Nations|(?<!National )Security Council|General Assembly)\b")
+def _question(text: str) -> bool:
+    return text.rstrip("\"'”’) ").endswith("?")
 
 
-def _troop_owner(text: str, entities: list[EntityMention], trigger: Trigger) -> list[Actor]:
-    """The state whose forces they are: 'North Korean troops', 'soldiers from Belarus'."""
-    owners = [
-        e
-        for e in entities
-        if e.actor is not None
-        and (
-            e.start <= trigger.start < e.end  # "North Korean soldiers" is one name
-            or _TROOPS_END.search(e.text)
-            or _TROOP_OWNER.match(text, e.end)
-            or _TROOPS_FROM.search(text, max(0, e.start - 40), e.start)
-        )
-    ]
-    if not owners:
-        return []
-    owner = min(owners, key=lambda e: abs(e.start - trigger.start)).actor
-    return [owner] if owner is not None else []
+# --- one clause -------------------------------------------------------------------------------
 
 
-def _adjacent_subject(text: str, entities: list[EntityMention], anchor: int) -> list[Actor]:
-    """The name right before the verb, when role assignment found none ("A day after North
-    Korea test-fired ...": the subject of a fronted clause)."""
-    before = [e for e in entities if e.actor is not None and e.end <= anchor]
-    if before and _BETWEEN_SUBJECT_AND_VERB.fullmatch(text, before[-1].end, anchor):
-        actor = before[-1].actor
-        return [actor] if actor is not None else []
-    return []
+@dataclass
+class Draft:
+    """A mention being built: one clause, or several clauses of one act merged."""
+
+    root: str
+    subtype: Subtype | None
+    mode: str | None
+    confidence: float
+    factuality: Factuality
+    historical: bool
+    actors: list[Actor]
+    recipients: list[Actor]
+    location: Location | None
+    quantities: list[Quantity]
+    weapon: str | None
+    event_date: date | None
+    sentence: Sentence
+    trigger: Span | None
+    actor_spans: list[Span]
+    recipient_spans: list[Span]
+    source_span: Span | None
+    dated: Span | None  # where the sentence names when the act happened
+    recipient_heads: tuple[str, ...] = ()
+    predicate: str = ""  # the lemma of the clause's predicate
+    objects: tuple[str, ...] = ()
+    lemmas: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def subtype_name(self) -> str | None:
+        return _named(self.subtype)
 
 
-def _located(text: str, e: EntityMention) -> bool:
-    return bool(_WHERE.search(text, max(0, e.start - 40), e.start))
-
-
-def _destination(text: str, entities: list[EntityMention], after: int) -> Location | None:
-    """Where forces went: the first place after 'to', 'in', 'into'..., narrowed to a region of it
-    named next ("to Russia's Kursk region")."""
-    places = [e for e in entities if e.start >= after and e.place is not None]
-    first = next((e for e in places if _located(text, e)), None)
-    if first is None or first.place is None:
-        return None
-    country = first.place.country
-    narrower = [
-        e.place
-        for e in places
-        if e.start > first.start and e.place and e.place.subdivision and e.place.country == country
-    ]
-    return narrower[0] if narrower and not first.place.subdivision else first.place
+def _named(subtype: Subtype | None) -> str | None:
+    return subtype.name if subtype is not None else None
 
 
 def _roles(
-    kind: _Roles, root: str, text: str, trigger: Trigger, entities: list[EntityMention]
-) -> tuple[list[Actor], list[Actor], Location | None]:
-    actors, recipients = assign_roles(text, entities, trigger.anchor, trigger.end, root)
-    actors = actors or _adjacent_subject(text, entities, trigger.anchor)
-    place = locate(text, entities, trigger.end)
-    if kind == "participants":
-        # the place of a meeting is no party to it: "met in Washington"
-        hosts = {e.actor.code for e in entities if e.actor is not None and _located(text, e)}
-        partners = [a for a in recipients if a not in actors and a.code not in hosts]
-        return actors + partners, [], place
-    if kind == "deployment":
-        actors = _troop_owner(text, entities, trigger) or actors
-        place = _destination(text, entities, trigger.end) or place
-        host = gazetteer().states.get(place.country or "") if place else None
-        return actors, [host] if host and host.code not in codes(actors) else [], place
-    if kind == "test":
-        return actors, [], place
-    return actors, [a for a in recipients if a not in actors], place
+    root: str,
+    subtype: Subtype | None,
+    actors: list[Actor],
+    recipients: list[Actor],
+    place: Location | None,
+) -> tuple[list[Actor], list[Actor]]:
+    """The spec's roles for the kind of act: every party of a joint act is an actor (but a
+    visit's host), a test has no target, forces sent abroad are aimed at their host."""
+    name = _named(subtype)
+    if root in _SYMMETRIC and name != "state_visit":
+        return actors + [r for r in recipients if all(r.code != a.code for a in actors)], []
+    if name in ("missile_test", "nuclear_test"):
+        return actors, []
+    if name == "troop_deployment" and place is not None:
+        host = gazetteer().states.get(place.country or "")
+        if host is not None and all(a.code != host.code for a in actors):
+            return actors, [host]
+    return actors, recipients
 
 
-def codes(actors: list[Actor]) -> list[str]:
-    """The actors' codes, for comparing parties whatever their sector."""
-    return [a.code for a in actors]
+def _span(sentence: Sentence, start: int, end: int) -> Span:
+    return Span(start=sentence.start + start, end=sentence.start + end)
 
 
-# --- severity and confidence -----------------------------------------------------------------
-
-# Default severity of each subtype (../shared/specs/events.md); a subtype not listed takes its
-# root's default below.
-_SEVERITY: dict[str, Severity] = {
-    **dict.fromkeys(("nuclear_test", "nuclear_threat"), "critical"),
-    **dict.fromkeys(
-        (
-            "missile_test",
-            "airstrike",
-            "missile_strike",
-            "drone_strike",
-            "shelling",
-            "armed_clash",
-            "bombing",
-            "suicide_bombing",
-            "shooting",
-            "assassination",
-            "attack",
-            "killing",
-            "invasion",
-            "atrocity",
-            "chemical_attack",
-            "ceasefire_violation",
-            "military_threat",
-            "martial_law",
-            "human_shields",
-        ),
-        "high",
-    ),
-    **dict.fromkeys(
-        (
-            "troop_deployment",
-            "military_exercise",
-            "mobilization",
-            "alert",
-            "military_buildup",
-            "military_preparation",
-            "show_of_force",
-            "military_cooperation",
-            "arms_transfer",
-            "sanctions",
-            "diplomat_expulsion",
-            "expulsion",
-            "severed_relations",
-            "recall_ambassador",
-            "treaty_withdrawal",
-            "staff_withdrawal",
-            "aid_suspension",
-            "ceasefire",
-            "peace_agreement",
-            "withdrawal",
-            "riot",
-            "abduction",
-            "torture",
-            "sexual_violence",
-            "crowd_control",
-            "stabbing",
-            "destruction",
-            "seizure",
-            "curfew",
-            "state_of_emergency",
-            "cyberattack",
-        ),
-        "medium",
-    ),
-    **dict.fromkeys(
-        (
-            "talks",
-            "summit",
-            "state_visit",
-            "un_meeting",
-            "phone_call",
-            "mediation",
-            "support",
-            "asylum",
-        ),
-        "info",
-    ),
-}
-_ROOT_SEVERITY: dict[str, Severity] = {
-    "ASSAULT": "high", "MOBILIZE": "medium", "CONSULT": "info", "SUPPORT": "info",
-}  # fmt: skip
-_KINETIC = frozenset(
-    {"airstrike", "missile_strike", "drone_strike", "shelling", "armed_clash", "bombing",
-     "suicide_bombing", "shooting", "attack", "killing", "atrocity", "chemical_attack"}
-)  # fmt: skip
-# Sentences that name no actor still report an attack, a protest or a crackdown somewhere.
-_PLACE_WILL_DO = frozenset({"ASSAULT", "PROTEST", "COERCE"})
-MIN_CONFIDENCE = 0.5
-# A finite verb before a noun trigger means the noun is an object, not the sentence's subject.
-_FINITE = Caseless(
-    r"\b(?:is|are|was|were|has|have|had|will|would|can|could|may|might|said|says|\w+ed)\b"
-)
+def _lexical_factuality(triggers: list[Trigger]) -> Factuality:
+    main = main_trigger(triggers)
+    if main is None:
+        return "asserted"
+    if main.negated:
+        return "negated"
+    if main.intent:
+        return "planned" if main.firm else "hypothetical"
+    return "asserted"
 
 
-def _severity(
-    subtype: str, root: str, actors: list[Actor], place: Location | None, weapon: str | None,
-    quantities: list[Quantity],
-) -> Severity:  # fmt: skip
-    if subtype == "missile_test" and weapon in CRITICAL_WEAPONS:
-        return "critical"
-    if subtype == "troop_deployment":
-        home = place.country if place else None
-        return "high" if home and any(a.code != home for a in actors) else "medium"
-    if subtype in _KINETIC and any(q.unit == "killed" and q.value >= 100 for q in quantities):
-        return "critical"  # mass casualties
-    return _SEVERITY.get(subtype) or _ROOT_SEVERITY.get(root, "low")
+def _clause_text(sentence: Sentence, frame: Frame | None) -> str:
+    """The words that can date the act itself, the rest of the sentence blanked (offsets
+    kept): the predicate and the verbs above it with their adverbs, time nouns and
+    prepositional phrases of time ("on Saturday", "in 2017", "last month"). A date inside an
+    object, a comparison or another clause dates something else ("more than in its previous
+    barrage on Oct. 10", "a year after a similar strike")."""
+    if frame is None or sentence.doc is None:
+        return sentence.text
+    doc = sentence.doc
+    vocab = frames()
+    heads = [doc[frame.index]]
+    climb = ("xcomp", "ccomp", "nsubj", "nsubjpass", "conj")
+    while heads[-1].head is not heads[-1] and heads[-1].dep_ in climb:
+        heads.append(heads[-1].head)
+    keep = bytearray(len(sentence.text))
+
+    def mark(token: Token) -> None:
+        keep[token.idx : token.idx + len(token.text)] = b"\1" * len(token.text)
+
+    def timely(token: Token) -> bool:
+        if token.dep_ in ("npadvmod", "tmod", "advmod", "neg", "aux", "auxpass"):
+            return True
+        if token.dep_ == "prep":
+            objects = [o for o in token.children if o.dep_ == "pobj"]
+            return any(o.like_num or o.lemma_.lower() in vocab.time_words for o in objects)
+        return False
+
+    for head in heads:
+        mark(head)
+        for child in head.children:
+            if timely(child):
+                for t in child.subtree:
+                    mark(t)
+    return "".join(ch if keep[i] else " " for i, ch in enumerate(sentence.text))
 
 
-def _confidence(text: str, trigger: Trigger, has_actor: bool) -> float:
-    """How sure the rule is: its words' reliability, read in their clause, and with an actor."""
-    if trigger.verbal:
-        form = 1.0
-    elif len(_WORDS.findall(text, 0, trigger.start)) <= 12 and not _FINITE.search(
-        text, 0, trigger.start
-    ):
-        form = 0.9  # the sentence's subject: "The deployment of 12,000 troops has become ..."
+def _year_modifier(sentence: Sentence, frame: Frame | None) -> int | None:
+    """A year written before the act's noun: "the 2017 test"."""
+    if frame is None or sentence.doc is None:
+        return None
+    for child in sentence.doc[frame.index].children:
+        text = child.text
+        if child.dep_ in ("nummod", "compound", "amod", "npadvmod") and text.isdigit():
+            if len(text) == 4 and text[:2] in ("19", "20"):
+                return int(text)
+    return None
+
+
+def _threat(root: str, draft_lemmas: frozenset[str], lowered: str) -> tuple[str, Subtype | None]:
+    threat = coding.choose_subtype("THREATEN", (), draft_lemmas, lowered)
+    if threat is None or threat.name == "territorial_claim":
+        threat = next(s for s in subtypes().subtypes if s.name == "military_threat")
+    if root != "ASSAULT" and threat.name == "military_threat" and root != "MOBILIZE":
+        return coding.THREAT_MODE[root], None
+    return threat.mode or coding.THREAT_MODE[root], threat
+
+
+def _struck(
+    sentence: Sentence, frame: Frame | None, place: Location | None, actors: list[Actor]
+) -> list[Actor]:
+    """Who an attack with no object hits: a party named where it struck ("outside Somalia's
+    Ministry of Education"), else the state whose territory was hit."""
+    if frame is not None and sentence.doc is not None:
+        vocab = frames()
+        predicate = sentence.doc[frame.index]
+        for prep in predicate.children:
+            if prep.dep_ != "prep" or prep.lemma_.lower() not in vocab.place_prepositions:
+                continue
+            for obj in prep.children:
+                if obj.dep_ != "pobj":
+                    continue
+                start, end = obj.left_edge.idx, obj.right_edge.idx + len(obj.right_edge.text)
+                for e in sentence.entities:
+                    if start <= e.start and e.end <= end and e.actor is not None:
+                        if e.kind not in ("capital", "place") and all(
+                            e.actor.code != a.code for a in actors
+                        ):
+                            return [e.actor]
+    if place is not None and place.country:
+        state = gazetteer().states.get(place.country)
+        if state is not None:
+            return [state]
+    return []
+
+
+def _place(sentence: Sentence, root: str, frame: Frame | None) -> Location | None:
+    """Where the act happened, read from its own clause: not from the speaker's words
+    ("speaking from the command centre in Ankara"), nor from clauses about other acts."""
+    if root in _STATEMENTS:
+        return None  # a statement is not located by the places it talks about
+    if frame is None or sentence.doc is None:
+        return locate(sentence.text, sentence.entities, None)
+    inside = _act_characters(sentence.doc, frame)
+    entities = [e for e in sentence.entities if e.start in inside]
+    found = locate(sentence.text, entities, frame.end)
+    if found is not None:
+        return found
+    if root in _FORCES:  # where forces go: "to Russia", "into the Kharkiv region"
+        for e in entities:
+            if (
+                e.place is not None
+                and e.start > frame.start
+                and _SENT_TO.search(sentence.text[max(frame.end, e.start - 40) : e.start])
+            ):
+                return e.place
+    # a parse that hangs the place elsewhere: any place but the speaker's words
+    spoken = _spoken_characters(sentence.doc, frame)
+    return locate(sentence.text, [e for e in sentence.entities if e.start not in spoken], frame.end)
+
+
+_SENT_TO = re.compile(r"\b(?:to|into|toward|towards)\s+(?:the\s+)?[\w'’ -]{0,30}$")
+
+
+def _act_characters(doc: Doc, frame: Frame) -> set[int]:
+    """Character offsets of the act's own words: a nominal act's phrase, or the clause but its
+    subject (unless passive) and the clauses it governs."""
+    predicate = doc[frame.index]
+    if frame.pos == "NOUN":  # "the deployment of troops to Russia"
+        own = {t.i for t in predicate.subtree}
     else:
-        form = 0.55  # a noun in passing: "... over the growing military partnership"
-    clause = (1.0, 0.85, 0.7)[trigger.clause]
-    return round(trigger.entry.weight * form * clause * (1.0 if has_actor else 0.8), 2)
+        top = predicate
+        while top.dep_ in ("xcomp", "conj", "ccomp") and top.head is not top:
+            top = top.head  # "continued to shell X in Y": the clause of the aspect verb too
+        skip = {"advcl", "relcl", "ccomp", "parataxis"} | (set() if frame.passive else {"nsubj"})
+        own = clause_tokens(doc, frame)
+        for child in top.children:
+            if child.dep_ in skip and child.i != frame.index:
+                own -= {t.i for t in child.subtree}
+        own.add(frame.index)
+    return {c for i in own for c in range(doc[i].idx, doc[i].idx + len(doc[i].text))}
 
 
-_WORDS = re.compile(r"\w+")
-_DAY_AFTER = re.compile(
-    r"[^,;]{0,60}?\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|"
-    r"yesterday|overnight|this morning)\b"
-)
-
-# --- assembly --------------------------------------------------------------------------------
-
-
-# The subtypes the spec names; a finer reading (an arrest, a riot police charge) stays in the
-# PLOVER mode and sets the severity, and the mention's subtype is left empty.
-SPEC_SUBTYPES = frozenset(
-    {"nuclear_test", "missile_test", "troop_deployment", "military_exercise", "airstrike",
-     "missile_strike", "drone_strike", "shelling", "armed_clash", "bombing", "military_threat",
-     "nuclear_threat", "military_cooperation", "arms_transfer", "sanctions", "diplomat_expulsion",
-     "ceasefire", "peace_agreement", "condemnation", "talks", "summit", "state_visit",
-     "un_meeting", "protest", "riot"}
-)  # fmt: skip
-_TALKS = frozenset({"visit", "phone_call", "mediation"})
-# Finer readings that are one of the spec's subtypes: forces massed on a border are deployed.
-_AS_SPEC = {"military_buildup": "troop_deployment", "suicide_bombing": "bombing"}
+def _spoken_characters(doc: Doc, frame: Frame) -> set[int]:
+    """Character offsets of who speaks and where: the source, a participle of saying."""
+    vocab = frames()
+    spoken: set[int] = set()
+    for t in doc:
+        if t.lemma_.lower() not in vocab.speech or t.i == frame.index:
+            continue
+        root_report = t.dep_ == "ROOT" and frame.clause == "reported"
+        if t.dep_ in ("advcl", "acl", "parataxis") or root_report:
+            spoken.update(range(t.idx, t.idx + len(t.text)))
+            for c in t.children:
+                if c.dep_ not in ("ccomp", "xcomp") or t.dep_ != "ROOT":
+                    for d in c.subtree:
+                        spoken.update(range(d.idx, d.idx + len(d.text)))
+    if frame.source is not None:
+        spoken.update(range(frame.source.start, frame.source.end))
+    return spoken
 
 
-def _coded(text: str, trigger: Trigger, triggers: list[Trigger]) -> Coding:
-    code = coding(text, trigger, triggers)
-    if code.root == "CONSULT" and (code.subtype == "talks" or code.subtype in _TALKS):
-        # the spec's subtypes: a summit, a state visit or a U.N. meeting whatever the verb;
-        # a visit, a call or a mediation is talks, held on a visit, by phone, through a third
-        if _SUMMIT.search(text):
-            return Coding("CONSULT", code.mode, "summit")
-        if code.subtype == "talks" and _UN.search(text):
-            return Coding("CONSULT", code.mode, "un_meeting")
-        return Coding("CONSULT", code.mode, "talks")
-    return code
+@dataclass(frozen=True)
+class _Coding:
+    root: str
+    mode: str | None
+    subtype: Subtype | None
+    factuality: Factuality
 
 
-def _current(text: str, trigger: Trigger, code: Coding, published: date | None) -> bool:
-    """Whether the sentence reports the trigger's event as one happening now (cheap checks
-    first: names are looked up only for what passes)."""
-    if trigger.entry.statement:
-        return False  # a denial is a statement about an event, not one
-    if trigger.clause > 1 and not _DAY_AFTER.match(text, trigger.end):
-        # "weeks after Beijing pledged ...", ", which ...": background, unless it names the
-        # recent day ("A day after North Korea test-fired an ICBM on Monday, ...")
+def _code(
+    label: str,
+    frame: Frame | None,
+    sentence: Sentence,
+    lemmas: frozenset[str],
+    said_by_actor: bool,
+) -> _Coding | None:
+    """The spec's coding of what the classifier read: a refusal for a negated act of
+    cooperation; a threat for a hostile act its actor says it will do ("Russia said it would
+    expel ...", "Turkey will send troops, Erdogan said") or will do unless ("... if the drills
+    go ahead"), but a plan, not a threat, for what someone else expects or what is merely
+    planned; nothing for a denied or negated attack; then the subtype and mode the clause's
+    words name."""
+    lowered = sentence.text.lower()
+    root = coding.yield_root(lemmas, sentence.triggers) if label == YIELD else label
+    factuality = frame.factuality if frame is not None else _lexical_factuality(sentence.triggers)
+    near: tuple[str, ...] = ()
+    if frame is not None:
+        near = (frame.lemma, *frame.objects, *([frame.complement] if frame.complement else []))
+    mode: str | None = None
+    subtype: Subtype | None = None
+    if factuality == "negated":
+        if root == "REJECT":
+            factuality = "asserted"  # "will not lift the ban": the refusal is the act
+        elif root in coding.NEGATED_MODE:
+            root, mode, factuality = "REJECT", coding.NEGATED_MODE[root], "asserted"
+        else:
+            return None  # "did not attack": no act
+    elif (root in _HOSTILE or root == "THREATEN") and (
+        factuality == "planned" or (frame and frame.conditional)
+    ):
+        if said_by_actor or (frame is not None and frame.conditional and frame.recipients):
+            # what the actor says it will do to someone is a threat made now
+            if root != "THREATEN":
+                mode, subtype = _threat(root, lemmas, lowered)
+            root, factuality = "THREATEN", "asserted"
+    if root in ("REQUEST", "REJECT"):
+        mode = mode or coding.asked_mode(near, lemmas)
+    elif subtype is None:
+        subtype = coding.choose_subtype(root, near, lemmas, lowered)
+    if root == "THREATEN" and _named(subtype) == "military_threat" and _threatens_a_test(frame):
+        subtype, mode = None, None  # "threatened to launch more missiles": no use of force
+    if root == "THREATEN" and subtype is None:
+        mode = mode or coding.threat_mode(near, lemmas)
+    mode = mode or coding.mode_of(root, subtype, sentence.triggers, lemmas)
+    return _Coding(root, mode, subtype, factuality)
+
+
+# What a threat to test weapons threatens: more tests, not force against anyone.
+_TESTS = frozenset({"launch", "test", "test-fire", "fire", "conduct", "carry"})
+
+
+def _threatens_a_test(frame: Frame | None) -> bool:
+    return frame is not None and frame.complement in _TESTS and not frame.recipients
+
+
+def _said_by_actor(sentence: Sentence, frame: Frame | None, actors: list[Actor]) -> bool:
+    """Whether the clause is what its own actor says (its source names the same state, or
+    the clause names no source and is no report of someone else's)."""
+    if frame is None:
         return False
-    if trigger.intent and (not trigger.firm or code.root == "AGREE"):
-        return False  # what "may" happen has not, and "would meet" is a plan, not yet an act
-    if _confidence(text, trigger, has_actor=True) < MIN_CONFIDENCE:
-        return False
-    spoken = code.root != trigger.root  # a promise, threat or refusal made by saying it
-    return reading(text, trigger, published, spoken=spoken) == "current"
+    if frame.source is None:
+        return frame.clause == "main" and bool(actors) and frame.modal is not None
+    source = code_parties((frame.source,), sentence.entities, targets=False).actors
+    if frame.actors and frame.actors[0] == frame.source:
+        return True  # "Russia said it would ...": the pronoun is the speaker
+    return bool({a.code for a in source} & {a.code for a in actors})
 
 
-def _mention(
-    record: ArticleRecord, span: tuple[int, int], trigger: Trigger, code: Coding,
-    entities: list[EntityMention],
-) -> EventMention | None:  # fmt: skip
-    article, (start, end) = record.article, span
-    text = article.body[start:end]
-    published = article.published_at.date() if article.published_at else None
-    kind = _ROLES.get(code.subtype) or (
-        "participants" if code.root in _PARTICIPANT_ROOTS else "subject"
+# The kinds of name that make a party a state's officials, not its people.
+_OFFICIAL_KINDS = frozenset({"state", "capital", "seat", "person", "org"})
+
+
+def _official(clause: Clause) -> bool:
+    actors = clause.actors
+    return bool(actors.actors) and all(
+        kind in _OFFICIAL_KINDS and actor.sector in (None, "GOV")
+        for actor, kind in zip(actors.actors, actors.kinds, strict=False)
     )
-    actors, recipients, place = _roles(kind, code.root, text, trigger, entities)
-    if code.root == "MOBILIZE" and code.subtype == "military_exercise" and len(actors) > 1:
-        code = Coding("COOPERATE", None, "military_exercise")  # a joint drill (PLOVER)
-    if trigger.entry.needs_place and place is None:
+
+
+def _read_clause(
+    sentence: Sentence, clause: Clause, model: EventModel, published: date | None, late: bool
+) -> Draft | None:
+    frame = clause.frame
+    head = model.parsed if frame is not None else model.lexical
+    label, confidence, _ = head.best(clause.features)
+    if label == NONE:
         return None
-    if not actors and code.subtype != "nuclear_test":
-        if code.root not in _PLACE_WILL_DO or place is None:
-            return None
-    confidence = _confidence(text, trigger, bool(actors))
-    if confidence < MIN_CONFIDENCE:
+    doc = sentence.doc
+    lemmas = frozenset((t.lemma_.lower() for t in doc) if doc is not None else sentence.words)
+    actors = list(clause.actors.actors)
+    if not actors and frame is not None and frame.source is not None and frame.actors:
+        if frame.actors[0].lemma in frames().official_nouns:  # "the government had ..."
+            actors = code_parties((frame.source,), sentence.entities, targets=False).actors
+    code = _code(label, frame, sentence, lemmas, _said_by_actor(sentence, frame, actors))
+    if code is None:
         return None
-    figures = quantities(text) if code.root in ("MOBILIZE", "ASSAULT", "AID") else []
-    named_weapon = weapon(text) if code.subtype == "missile_test" else None
-    mode = code.mode
-    if code.root == "CONSULT" and mode is None:
-        mode = "visit" if _VISIT.search(text) else "multilateral" if len(actors) > 2 else None
-    spec = _AS_SPEC.get(code.subtype, code.subtype)
-    subtype = spec if spec in SPEC_SUBTYPES else None
-    key = f"{article.id}|{start}|{end}|{code.root}|{subtype}"
-    return EventMention(
-        mention_id=hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()[:16],
-        article_id=article.id,
-        source=article.source,
-        published_at=article.published_at,
-        event_type=code.root,
-        mode=mode,
+    root, mode, subtype = code.root, code.mode, code.subtype
+    if root == "PROTEST" and _official(clause):  # a government's protest is a condemnation
+        root, mode = "ACCUSE", "disapprove"
+        subtype = next(s for s in subtypes().subtypes if s.name == "condemnation")
+    recipients = [r for r in clause.recipients.actors if all(r.code != a.code for a in actors)]
+    actor_spans = [_span(sentence, p.start, p.end) for p in frame.actors] if frame else []
+    recipient_spans = [_span(sentence, p.start, p.end) for p in frame.recipients] if frame else []
+    if not actors and root in _FORCES and frame is not None:
+        if frame.pos == "NOUN" and frame.themes:  # "the deployment of North Korean troops"
+            actors = code_parties(frame.themes, sentence.entities, targets=False).actors
+            actor_spans = [_span(sentence, p.start, p.end) for p in frame.themes]
+            recipient_spans = [s for s in recipient_spans if s not in actor_spans]
+            recipients = [r for r in recipients if all(r.code != a.code for a in actors)]
+        elif frame.passive:  # "North Korean troops were deployed": the forces are theirs
+            actors, recipients = recipients, []
+            actor_spans, recipient_spans = recipient_spans, []
+    place = _place(sentence, root, frame)
+    if (
+        root == "MOBILIZE"
+        and _named(subtype) == "military_exercise"
+        and (len({a.code for a in actors}) > 1 or "joint" in lemmas)
+    ):
+        root, mode = "COOPERATE", None  # a drill held together (PLOVER)
+        subtype = coding.choose_subtype(root, (), lemmas, sentence.text.lower())
+    actors, recipients = _roles(root, subtype, actors, recipients, place)
+    if root in ("ASSAULT", "COERCE") and not recipients:
+        recipients = _struck(sentence, frame, place, actors)
+    if root == "CONSULT" and mode is None and len({a.code for a in actors}) > 2:
+        mode = "multilateral"
+    figures = quantities(sentence.text) if root in _COUNTED else []
+    named_weapon = weapon(sentence.text) if root in _ARMED else None
+    at = (
+        frame.start
+        if frame is not None
+        else (sentence.triggers[0].start if sentence.triggers else 0)
+    )
+    when = event_date(sentence.text, at, published, late=late)
+    dated = dating(sentence.text, at, published)
+    weekday = dated is not None and dated[0] == "weekday"
+    past = historical(
+        _clause_text(sentence, frame), at, when, published, _year_modifier(sentence, frame),
+        late=late, weekday=weekday,
+    ) or (frame is None and earlier_year_named(sentence.text, published))  # fmt: skip
+    heads = tuple(p.lemma for p in frame.recipients) if frame is not None else ()
+    return Draft(
+        root=root,
         subtype=subtype,
-        severity=_severity(code.subtype, code.root, actors, place, named_weapon, figures),
-        confidence=confidence,
+        mode=mode,
+        confidence=round(confidence, 3),
+        factuality=code.factuality,
+        historical=past,
         actors=actors,
         recipients=recipients,
         location=place,
         quantities=figures,
         weapon=named_weapon,
-        event_date=event_date(text, trigger.start, published),
-        evidence=Evidence(sentence=text, start=start, end=end),
+        event_date=when,
+        sentence=sentence,
+        trigger=_span(sentence, frame.start, frame.end) if frame else None,
+        actor_spans=actor_spans,
+        recipient_spans=recipient_spans,
+        source_span=(
+            _span(sentence, frame.source.start, frame.source.end)
+            if frame is not None and frame.source is not None
+            else None
+        ),
+        dated=_span(sentence, dated[1], dated[2]) if dated is not None else None,
+        recipient_heads=heads,
+        predicate=frame.lemma if frame is not None else "",
+        objects=frame.objects if frame is not None else (),
+        lemmas=lemmas,
+    )
+
+
+# --- the article: references, history and one mention per act ----------------------------------
+
+
+def _reactions_without_target(drafts: list[Draft]) -> list[Draft]:
+    vocab = frames()
+    event_words = set(vocab.instruments) | {"launch", "test", "move", "action", "decision"}
+    return [
+        d
+        for d in drafts
+        if d.root in _REACTIONS
+        and not d.recipients
+        and (set(d.recipient_heads) | set(d.objects)) & event_words | _event_words(d)
+    ]
+
+
+def _resolve_references(drafts: list[Draft], title_acts: Callable[[], list[Draft]]) -> None:
+    """A reaction to another act of the article ("Seoul condemned the launch") is aimed at
+    that act's actors: the nearest hostile act before it, else after it, else the one the
+    headline reports."""
+    for draft in _reactions_without_target(drafts):
+        i = drafts.index(draft)
+        before = [d for d in reversed(drafts[:i]) if _aimed_at(d)]
+        after = [d for d in drafts[i + 1 :] if _aimed_at(d)]
+        for other in before or after or [d for d in title_acts() if _aimed_at(d)]:
+            draft.recipients = [a for a in other.actors
+                                if all(a.code != b.code for b in draft.actors)]  # fmt: skip
+            break
+
+
+def _event_words(draft: Draft) -> set[str]:
+    """The words of the act a reaction is aimed at: "condemned the launch"."""
+    return {w for w in (*draft.recipient_heads, *draft.objects) if is_event_word(w)}
+
+
+def _aimed_at(draft: Draft) -> bool:
+    return draft.root in _HOSTILE and bool(draft.actors) and not draft.historical
+
+
+# Verbs that name the author of an act without doing it: "police blamed al-Shabaab".
+_BLAME = frozenset({"blame", "accuse", "attribute", "hold", "suspect", "link", "tie"})
+
+
+def _attribute(drafts: list[Draft]) -> None:
+    """An attack told without its attacker has the party the article blames for it ("police
+    blamed al-Shabaab") or that claims it ("the group claimed responsibility")."""
+    attacks = [d for d in drafts if d.root in ("ASSAULT", "COERCE") and not d.actors
+               and not d.historical]  # fmt: skip
+    if not attacks:
+        return
+    for d in drafts:
+        if d.historical:
+            continue
+        if d.predicate in _BLAME and d.recipients:
+            parties = d.recipients
+        elif d.predicate in ("claim", "admit") and "responsibility" in d.objects and d.actors:
+            parties = d.actors
+        else:
+            continue
+        for attack in attacks:
+            if not attack.actors:
+                attack.actors = list(parties)
+                attack.recipients = [r for r in attack.recipients
+                                     if all(r.code != a.code or r.sector != a.sector
+                                            for a in parties)]  # fmt: skip
+
+
+def _as_attacks(drafts: list[Draft]) -> None:
+    """In an article that reports an attack, missiles fired with no word of a test are that
+    attack, not a weapons test."""
+    if not any(d.root == "ASSAULT" and d.factuality == "asserted" for d in drafts):
+        return
+    test_words = set(next(s for s in subtypes().subtypes if s.name == "missile_test").test_words)
+    for d in drafts:
+        if d.root == "MOBILIZE" and d.mode == "weapons" and not (test_words & d.lemmas):
+            d.root = "ASSAULT"
+            d.subtype = coding.choose_subtype("ASSAULT", (d.predicate, *d.objects), d.lemmas,
+                                              d.sentence.text.lower())  # fmt: skip
+            d.mode = d.subtype.mode if d.subtype is not None else None
+
+
+def _inherit_history(drafts: list[Draft], title: str, body: str) -> None:
+    """What an article looks back on stays history in the sentences that go on telling it:
+    an undated act of the same root in the next sentence of the same paragraph, and every
+    undated act of a piece that looks back as a whole (an anniversary)."""
+    retrospective = bool(RETROSPECTIVE.search(title))
+    previous: Draft | None = None
+    for draft in drafts:
+        if not draft.dated and not draft.historical:
+            if retrospective:
+                draft.historical = True
+            elif (
+                previous is not None
+                and previous.historical
+                and previous.root == draft.root
+                and "\n" not in body[previous.sentence.start : draft.sentence.start]
+            ):
+                draft.historical = True
+        previous = draft
+
+
+def _agree(ours: list[Actor], theirs: list[Actor]) -> bool:
+    """Parties named on both sides must share one."""
+    if not ours or not theirs:
+        return True
+    return bool({a.code for a in ours} & {a.code for a in theirs})
+
+
+def _same_act(a: Draft, b: Draft) -> bool:
+    """Whether two clauses of one article tell the same act."""
+    if a.root != b.root or a.historical != b.historical or a.factuality != b.factuality:
+        return False
+    if not _agree(a.actors, b.actors):
+        return False
+    if a.root != "ASSAULT" and not _agree(a.recipients, b.recipients):
+        return False  # one attack hits several targets; other acts have one
+    if a.location and b.location and a.location.country != b.location.country:
+        if a.location.country and b.location.country:
+            return False
+    dated = a.dated is not None and b.dated is not None  # an undated one tells no other day
+    if dated and a.event_date and b.event_date and abs((a.event_date - b.event_date).days) > 1:
+        return False
+    if a.root != "ASSAULT" and a.subtype and b.subtype and a.subtype_name != b.subtype_name:
+        return False  # a test is no deployment; an attack is one act whatever its weapons
+    if a.root in _STATEMENTS and a.subtype_name != b.subtype_name:
+        return False
+    return True
+
+
+_ORDER = {s.name: i for i, s in enumerate(subtypes().subtypes)}
+
+
+def _union(ours: list[Actor], theirs: list[Actor]) -> list[Actor]:
+    return ours + [a for a in theirs if all(a.code != b.code for b in ours)]
+
+
+def _merge(a: Draft, b: Draft) -> Draft:
+    """One act told twice: the first telling's evidence, what the later one adds."""
+    subtype = min(
+        (s for s in (a.subtype, b.subtype) if s is not None),
+        key=lambda s: _ORDER[s.name],
+        default=None,
+    )
+    figures: dict[str, Quantity] = {q.unit: q for q in a.quantities}
+    for q in b.quantities:
+        if q.unit not in figures or q.value > figures[q.unit].value:
+            figures[q.unit] = q
+    location = a.location
+    if b.location and (
+        location is None
+        or (
+            b.location.subdivision
+            and not location.subdivision
+            and b.location.country == location.country
+        )
+    ):
+        location = b.location
+    return replace(
+        a,
+        subtype=subtype,
+        mode=subtype.mode if subtype is not None and subtype.mode else a.mode or b.mode,
+        confidence=max(a.confidence, b.confidence),
+        actors=_union(a.actors, b.actors),
+        recipients=_union(a.recipients, b.recipients),
+        location=location,
+        quantities=list(figures.values()),
+        weapon=a.weapon or b.weapon,
+        lemmas=a.lemmas | b.lemmas,
+    )
+
+
+def _consolidate(drafts: list[Draft]) -> list[Draft]:
+    """One draft per act: each merges into the first earlier one that tells the same act."""
+    out: list[Draft] = []
+    for draft in drafts:
+        for i, kept in enumerate(out):
+            if _same_act(kept, draft):
+                out[i] = _merge(kept, draft)
+                break
+        else:
+            out.append(draft)
+    return out
+
+
+def _severity(draft: Draft) -> Severity:
+    return coding.severity(
+        draft.root, draft.subtype, draft.actors, draft.location, draft.weapon,
+        draft.quantities, draft.lemmas,
+    )  # fmt: skip
+
+
+def _mention(record: ArticleRecord, draft: Draft) -> EventMention:
+    article, sentence = record.article, draft.sentence
+    start, end = sentence.start, sentence.start + len(sentence.text)
+    subtype = draft.subtype_name
+    key = f"{article.id}|{start}|{end}|{draft.root}|{subtype}"
+    return EventMention(
+        mention_id=hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()[:16],
+        article_id=article.id,
+        source=article.source,
+        published_at=article.published_at,
+        event_type=draft.root,
+        mode=draft.mode,
+        subtype=subtype,
+        severity=_severity(draft),
+        confidence=draft.confidence,
+        factuality=draft.factuality,
+        historical=draft.historical,
+        actors=draft.actors,
+        recipients=draft.recipients,
+        location=draft.location,
+        quantities=draft.quantities,
+        weapon=draft.weapon,
+        event_date=draft.event_date,
+        evidence=Evidence(
+            sentence=sentence.text,
+            start=start,
+            end=end,
+            trigger=draft.trigger,
+            actors=draft.actor_spans,
+            recipients=draft.recipient_spans,
+            source=draft.source_span,
+            date=draft.dated,
+        ),
         duplicate_of=record.duplicate_of,
     )
 
 
-def _reported(triggers: list[Trigger]) -> list[Trigger]:
-    """The main event, then any other act the main clause reports in its own words.
-
-    A trigger after a speech act or a reaction is what is said or reacted to ("urged Russia to
-    withdraw", "condemned the launch"), and one of a root already reported adds no event
-    ("shelled Kharkiv, and 30 people were killed").
-    """
-    main = main_trigger(triggers)
-    if main is None:
+def _candidates(article: Article, model: EventModel) -> list[Sentence]:
+    """The article's sentences that may report an event, in text order."""
+    if off_topic(article.title):
         return []
-    out = [main]
-    for t in triggers:
-        if t is main or not t.verbal or t.clause or t.entry.weight < 0.8:
-            continue  # only a plainly worded act of the main clause is a second event
-        before = [u for u in triggers if u.start < t.start]
-        if any(u.entry.speech or u.root in _REACTIONS for u in before):
+    published = article.published_at.date() if article.published_at else None
+    body = article.body
+    found: list[Sentence] = []
+    for start, end in sentences(body):
+        text = body[start:end]
+        if _question(text) or off_topic(text):
             continue
-        if all(t.root != u.root for u in out):
-            out.append(t)
-    return sorted(out, key=lambda t: t.start)
+        sentence = candidate(text, start, published, model.triggers)
+        if sentence is not None:
+            found.append(sentence)
+    return found
 
 
-_REACTIONS = frozenset({"ACCUSE", "SANCTION", "REJECT", "REQUEST"})
+# Candidates read and parsed ahead for articles about to be extracted (read_ahead), by
+# article id and body: one parse of many articles' sentences costs less per sentence.
+_AHEAD: dict[tuple[str, str], list[Sentence]] = {}
+AHEAD_MAX = 256  # articles
 
 
-def _sentence_mentions(record: ArticleRecord, span: tuple[int, int]) -> list[EventMention]:
-    text = record.article.body[span[0] : span[1]]
-    # A question asserts nothing.
-    if text.rstrip("\"'”’) ").endswith("?"):
+def read_ahead(articles: Sequence[Article], model: EventModel | None = None) -> None:
+    """Find and parse, in one batch, the candidate sentences of articles that extract() will
+    be called on next (a replay reads ahead by a few dozen articles). Purely a speed-up:
+    extract() gives the same mentions with or without it."""
+    model = model or default_model()
+    if len(_AHEAD) > AHEAD_MAX:
+        _AHEAD.clear()  # read ahead and never extracted (a dead-lettered article): let go
+    batch: list[Sentence] = []
+    for article in articles:
+        found = _candidates(article, model)
+        _AHEAD[article.id, article.body] = found
+        batch += found
+    parse_all(batch)
+
+
+def extract(record: ArticleRecord, model: EventModel | None = None) -> list[EventMention]:
+    """Every political event mention the article reports, in text order, one per act."""
+    article = record.article
+    model = model or default_model()
+    found = _AHEAD.pop((article.id, article.body), None)
+    if found is None:
+        found = _candidates(article, model)
+    published = article.published_at.date() if article.published_at else None
+    late = published_late(article.published_at)
+    parse_all(found)
+    drafts = [
+        draft
+        for sentence in found
+        for clause in clauses(sentence)
+        if (draft := _read_clause(sentence, clause, model, published, late)) is not None
+    ]
+    _inherit_history(drafts, article.title, article.body)
+    _as_attacks(drafts)
+    _attribute(drafts)
+    _resolve_references(drafts, lambda: _title_drafts(article.title, model, published, late))
+    return [_mention(record, d) for d in _consolidate(drafts)]
+
+
+def _title_drafts(title: str, model: EventModel, published: date | None, late: bool) -> list[Draft]:
+    """The acts the headline reports: what a reaction in the body may be aimed at."""
+    sentence = candidate(title, 0, published, model.triggers) if title else None
+    if sentence is None:
         return []
-    lowered = text.lower()
-    words = words_of(lowered)
-    if _OFF_TOPIC.found(lowered, words):
-        return []
-    triggers = find_triggers(text, words)
-    if not triggers:
-        return []
-    published = record.article.published_at
-    day = published.date() if published else None
-    entities: list[EntityMention] | None = None
-    mentions: dict[tuple[str, str | None], EventMention] = {}
-    for trigger in _reported(triggers):
-        code = _coded(text, trigger, triggers)
-        if not _current(text, trigger, code, day):
-            continue
-        if entities is None:
-            entities = find_entities(text, day)
-        mention = _mention(record, span, trigger, code, entities)
-        if mention is not None and (mention.event_type, mention.subtype) not in mentions:
-            mentions[mention.event_type, mention.subtype] = mention
-    return list(mentions.values())
-
-
-def extract(record: ArticleRecord) -> list[EventMention]:
-    """Every current political event mention the article's sentences report, in text order."""
-    if _off_topic(record.article.title):
-        return []
-    return [m for span in _sentences(record.article.body) for m in _sentence_mentions(record, span)]
+    parse_all([sentence])
+    drafts = [_read_clause(sentence, c, model, published, late) for c in clauses(sentence)]
+    return [d for d in drafts if d is not None]

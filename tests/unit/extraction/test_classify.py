@@ -10,10 +10,12 @@ from typing import get_args
 import pytest
 
 from schemas.event import MODES, EventType
-from streams.evaluation.events import HELDOUT, run
+from streams.evaluation.events import run
 from streams.extraction.classify import classify_sentence, coding, find_triggers, main_trigger
 from streams.extraction.lexicon import HEADS, LEXICON
 from streams.extraction.morphology import noun_forms, verb_forms
+
+HELDOUT = Path(__file__).resolve().parents[2] / "fixtures" / "events_heldout.jsonl"
 
 # --- inflection ----------------------------------------------------------------------------
 
@@ -154,9 +156,11 @@ def test_heldout_file_covers_every_root() -> None:
 
 
 def test_heldout_quality_does_not_regress() -> None:
-    # Floors a little under the figures in docs/extraction.md (0.990 and 0.991), so a change
-    # that breaks a category fails here; see that file for what the figures mean.
+    # The whole pipeline (parse, model, rules) on 104 sentences no model trained on. Floors a
+    # little under today's figures (0.962 and 0.967, docs/extraction.md), so a change that
+    # breaks a category fails here. They are not quality figures: the rule lexicon, one
+    # feature of the model, was written by the hands that wrote these sentences.
     report = run(Path(HELDOUT))
-    assert report.roots.accuracy >= 0.95
-    assert report.roots.macro_f1 >= 0.95
-    assert report.roots.undecided == 0
+    assert report.roots.accuracy >= 0.93
+    assert report.roots.macro_f1 >= 0.93
+    assert report.roots.undecided <= 2

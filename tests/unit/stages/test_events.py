@@ -100,7 +100,10 @@ def test_different_country_or_actor_is_another_event() -> None:
     other_actor = mention(3, actors=[RUS], recipients=[])
     _, (a, b, c) = merge_all(mention(1), elsewhere, other_actor)
     assert len({a.event.event_id, b.event.event_id, c.event.event_id}) == 3
-    assert blocking_key(other_actor) != blocking_key(mention(1))
+    # an act meets its candidates where it happened: another country is another block, and
+    # another actor in the same place is told apart within the block
+    assert blocking_key(elsewhere) != blocking_key(mention(1))
+    assert blocking_key(other_actor) == blocking_key(mention(1))
 
 
 def test_severity_only_rises() -> None:
