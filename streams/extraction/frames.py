@@ -221,7 +221,11 @@ def _modality(
     )
     conditional = any(
         c.dep_ == "mark" and c.lower_ in vocab.conditional for t in chain for c in t.children
-    )
+    ) or any(  # "Israel would respond if Iran tested ...": the act waits on a condition
+        c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in vocab.conditional
+                                  for m in c.children)
+        for c in verb.children
+    )  # fmt: skip
     gov_lemmas = {g.lemma_.lower() for g in governors}
     going = any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children) and any(
         g.lower_ == "going" for g in governors

@@ -10,6 +10,7 @@ from typing import Any
 from schemas import Alert, AlertKind, CanonicalEvent
 from schemas.event import SEVERITY_ORDER
 from streams.rules import Escalation, RuleSet
+from streams.stages.headline import headline
 from streams.stages.state import State
 
 
@@ -122,14 +123,7 @@ def _escalation(
 
 
 def title_of(event: CanonicalEvent) -> str:
-    """One line an on-call engineer reads first: what, who, where."""
-    what = (event.subtype or event.event_type).replace("_", " ")
-    who = ", ".join(a.name for a in event.actors) or "unknown actor"
-    parts = [f"{event.severity.upper()}: {what}", f"by {who}"]
-    if event.weapon:
-        parts[0] += f" ({event.weapon})"
-    if event.recipients:
-        parts.append("against " + ", ".join(a.name for a in event.recipients))
-    if event.location:
-        parts.append(f"in {event.location.name}")
-    return " ".join(parts)
+    """One line an on-call engineer reads first: the severity and what happened, in an
+    analyst's words ("HIGH: North Korea deploys about 8,000 troops to Russia's Kursk
+    Oblast")."""
+    return f"{event.severity.upper()}: {headline(event)}"

@@ -337,10 +337,12 @@ def _code(
             root, mode, factuality = "REJECT", coding.NEGATED_MODE[root], "asserted"
         else:
             return None  # "did not attack": no act
+    elif root == "THREATEN" and frame is not None and frame.lemma in _THREAT_VERBS:
+        factuality = "asserted"  # "threatened to strike if ...": the threat is made now
     elif (root in _HOSTILE or root == "THREATEN") and (
         factuality == "planned" or (frame and frame.conditional)
     ):
-        if said_by_actor or (frame is not None and frame.conditional and frame.recipients):
+        if said_by_actor or (frame is not None and frame.recipients):
             # what the actor says it will do to someone is a threat made now
             if root != "THREATEN":
                 mode, subtype = _threat(root, lemmas, lowered)
@@ -357,6 +359,8 @@ def _code(
     return _Coding(root, mode, subtype, factuality)
 
 
+# Verbs that make a threat by saying it, whatever it is conditional on.
+_THREAT_VERBS = frozenset({"threaten", "warn", "vow", "pledge", "swear", "promise"})
 # What a threat to test weapons threatens: more tests, not force against anyone.
 _TESTS = frozenset({"launch", "test", "test-fire", "fire", "conduct", "carry"})
 
@@ -366,12 +370,9 @@ def _threatens_a_test(frame: Frame | None) -> bool:
 
 
 def _said_by_actor(sentence: Sentence, frame: Frame | None, actors: list[Actor]) -> bool:
-    """Whether the clause is what its own actor says (its source names the same state, or
-    the clause names no source and is no report of someone else's)."""
-    if frame is None:
+    """Whether the clause is what its own actor says: its source names the same state."""
+    if frame is None or frame.source is None:
         return False
-    if frame.source is None:
-        return frame.clause == "main" and bool(actors) and frame.modal is not None
     source = code_parties((frame.source,), sentence.entities, targets=False).actors
     if frame.actors and frame.actors[0] == frame.source:
         return True  # "Russia said it would ...": the pronoun is the speaker

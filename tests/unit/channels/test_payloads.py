@@ -68,7 +68,9 @@ def test_slack_message_says_what_who_where_figures_sources_first_seen() -> None:
     request = slack.build(make_alert(), target(), SlackOptions(), LINKS)
     assert request.method == "POST" and request.url.endswith("/secret")
     message = request.json()
-    assert message["text"].startswith(":large_orange_circle: HIGH NEW: HIGH: troop deployment")
+    assert message["text"].startswith(
+        ":large_orange_circle: HIGH NEW: HIGH: North Korea deploys up to 12,000 troops"
+    )
     header, facts, sources, context = message["blocks"]
     assert header["type"] == "header" and len(header["text"]["text"]) <= slack.HEADER_LIMIT
     fields = {f["text"].split("\n")[0]: f["text"].split("\n")[1] for f in facts["fields"]}
@@ -224,7 +226,7 @@ def test_console_text() -> None:
     lines = text.splitlines()
     assert (
         lines[0]
-        == "[ESCALATION] CRITICAL: troop deployment by North Korea against Russia in Kursk Oblast"
+        == "[ESCALATION] CRITICAL: North Korea deploys up to 12,000 troops to Russia's Kursk Oblast"
     )
     assert "  change: severity rose from high to critical" in lines
     assert "  figures: at most 12,000 troops" in lines

@@ -50,15 +50,54 @@ def test_alert_id_is_deterministic() -> None:
     assert a is not None and b is not None and a.alert_id == b.alert_id
 
 
-def test_title_says_what_who_where() -> None:
+def test_title_says_what_happened_in_an_analysts_words() -> None:
     alert = evaluate(event("high"), RULES, ExpiringState({}), 0.0, WINDOW)
     assert alert is not None
-    assert alert.title == "HIGH: troop deployment by North Korea against Russia in Kursk Oblast"
+    assert alert.title == "HIGH: North Korea deploys troops to Russia's Kursk Oblast"
+    sized = event("high").model_copy(
+        update={"quantities": [Quantity(value=8000, unit="troops", qualifier="approximately")]}
+    )
+    from streams.stages.alerts import title_of
+
+    assert (
+        title_of(sized) == "HIGH: North Korea deploys about 8,000 troops to Russia's Kursk Oblast"
+    )
 
 
-def test_default_rules_load() -> None:
+@pytest.mark.parametrize(
+    ("update", "expected"),
+    [
+        # a test, with its weapon class
+        ({"event_type": "MOBILIZE", "mode": "weapons", "subtype": "missile_test",
+          "weapon": "ICBM", "recipients": [], "quantities": []},
+         "North Korea test-fires an ICBM in Kursk Oblast, Russia"),
+        # a strike with its toll; with no actor, the template that needs none
+        ({"event_type": "ASSAULT", "mode": "aerial", "subtype": "airstrike", "actors": [],
+          "quantities": [Quantity(value=31, unit="killed", qualifier="at_least")]},
+         "Air strikes on Russia, killing at least 31"),
+        # no template fits a subtype the table does not know: its root's
+        ({"event_type": "CONSULT", "mode": None, "subtype": None, "recipients": []},
+         "North Korea hold talks"),
+    ],
+)  # fmt: skip
+def test_headlines_follow_the_subtype_templates(update: dict[str, object], expected: str) -> None:
+    from streams.stages.headline import headline
+
+    assert headline(event("high").model_copy(update=update)) == expected
+
+
+def test_default_rules_page_high_severity_and_any_coup() -> None:
     rules = load_rules(DATA_DIR / "rules.yaml")
-    assert rules.rules[0].min_severity == "high"
+    paged = ExpiringState({})
+    high = evaluate(event("high"), rules, paged, 0.0, WINDOW)
+    assert high is not None and high.rule == "page-high-severity"
+    coup = event("medium").model_copy(
+        update={"event_id": "ev-coup", "event_type": "COERCE", "mode": "seize", "subtype": "coup"}
+    )
+    alert = evaluate(coup, rules, paged, 0.0, WINDOW)
+    assert alert is not None and alert.rule == "page-coup"
+    quiet = event("medium").model_copy(update={"event_id": "ev-quiet"})
+    assert evaluate(quiet, rules, paged, 0.0, WINDOW) is None
 
 
 def test_bad_rules_file_names_file_line_and_field(tmp_path: Path) -> None:
