@@ -325,28 +325,13 @@ def _code(
     lowered = sentence.text.lower()
     root = coding.yield_root(lemmas, sentence.triggers) if label == YIELD else label
     factuality = frame.factuality if frame is not None else _lexical_factuality(sentence.triggers)
+    modal = _modal_coding(root, factuality, frame, lemmas, lowered, said_by_actor)
+    if modal is None:
+        return None
+    root, factuality, mode, subtype = modal
     near: tuple[str, ...] = ()
     if frame is not None:
         near = (frame.lemma, *frame.objects, *([frame.complement] if frame.complement else []))
-    mode: str | None = None
-    subtype: Subtype | None = None
-    if factuality == "negated":
-        if root == "REJECT":
-            factuality = "asserted"  # "will not lift the ban": the refusal is the act
-        elif root in coding.NEGATED_MODE:
-            root, mode, factuality = "REJECT", coding.NEGATED_MODE[root], "asserted"
-        else:
-            return None  # "did not attack": no act
-    elif root == "THREATEN" and frame is not None and frame.lemma in _THREAT_VERBS:
-        factuality = "asserted"  # "threatened to strike if ...": the threat is made now
-    elif (root in _HOSTILE or root == "THREATEN") and (
-        factuality == "planned" or (frame and frame.conditional)
-    ):
-        if said_by_actor or (frame is not None and frame.recipients):
-            # what the actor says it will do to someone is a threat made now
-            if root != "THREATEN":
-                mode, subtype = _threat(root, lemmas, lowered)
-            root, factuality = "THREATEN", "asserted"
     if root in ("REQUEST", "REJECT"):
         mode = mode or coding.asked_mode(near, lemmas)
     elif subtype is None:
@@ -357,6 +342,35 @@ def _code(
         mode = mode or coding.threat_mode(near, lemmas)
     mode = mode or coding.mode_of(root, subtype, sentence.triggers, lemmas)
     return _Coding(root, mode, subtype, factuality)
+
+
+def _modal_coding(
+    root: str,
+    factuality: Factuality,
+    frame: Frame | None,
+    lemmas: frozenset[str],
+    lowered: str,
+    said_by_actor: bool,
+) -> tuple[str, Factuality, str | None, Subtype | None] | None:
+    """(root, factuality, mode, subtype) once negation, threats and plans are read; None for
+    a negated act that is no refusal."""
+    if factuality == "negated":
+        if root == "REJECT":
+            return root, "asserted", None, None  # "will not lift the ban": the refusal is the act
+        if root in coding.NEGATED_MODE:
+            return "REJECT", "asserted", coding.NEGATED_MODE[root], None
+        return None  # "did not attack": no act
+    if root == "THREATEN" and frame is not None and frame.lemma in _THREAT_VERBS:
+        return root, "asserted", None, None  # "threatened to strike if ...": made now
+    hostile = root in _HOSTILE or root == "THREATEN"
+    if hostile and (factuality == "planned" or (frame and frame.conditional)):
+        if said_by_actor or (frame is not None and frame.recipients):
+            # what the actor says it will do to someone is a threat made now
+            if root == "THREATEN":
+                return root, "asserted", None, None
+            mode, subtype = _threat(root, lemmas, lowered)
+            return "THREATEN", "asserted", mode, subtype
+    return root, factuality, None, None
 
 
 # Verbs that make a threat by saying it, whatever it is conditional on.
