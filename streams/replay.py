@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -20,7 +21,7 @@ from streams.stages.state import ExpiringState, sweep_interval
 
 # Articles whose sentences are parsed together: a parse of a few dozen sentences costs about
 # half as much per sentence as one of two or three (docs/extraction.md#speed).
-READ_AHEAD = 32
+READ_AHEAD = 64
 
 
 @dataclass
@@ -44,6 +45,10 @@ class Replay:
         self.blocks = ExpiringState({})
         self.paged = ExpiringState({})
         self.result = ReplayResult()
+        # Seconds spent extracting each accepted article (its share of the batch parse
+        # included), when a benchmark asks for them.
+        self.extract_seconds: list[float] | None = None
+        self._ahead_share = 0.0
         self._swept = 0.0
         windows = settings.state
         self._sweep_every = sweep_interval(
@@ -55,8 +60,10 @@ class Replay:
         ordered = _in_time_order(records, self.settings)
         for i, (now, record, article) in enumerate(ordered):
             if i % READ_AHEAD == 0:  # parse the next articles' sentences in one batch
-                ahead = ordered[i : i + READ_AHEAD]
-                extract.read_ahead([a for _, _, a in ahead if isinstance(a, Article)])
+                ahead = [a for _, _, a in ordered[i : i + READ_AHEAD] if isinstance(a, Article)]
+                started = time.perf_counter()
+                extract.read_ahead(ahead)
+                self._ahead_share = (time.perf_counter() - started) / max(1, len(ahead))
             self._one(now, record, article)
             if now - self._swept >= self._sweep_every:
                 self._sweep(now)
@@ -78,7 +85,10 @@ class Replay:
         try:
             stored = self.stories.assign(intake.to_record(article), now)
             stage = "extract"
+            started = time.perf_counter()
             mentions = extract.extract(stored)
+            if self.extract_seconds is not None:
+                self.extract_seconds.append(time.perf_counter() - started + self._ahead_share)
             stage = "events"
             self._merge(mentions, now)
         except Exception as err:

@@ -46,11 +46,6 @@ def _rule_root(text: str, triggers: list[Trigger]) -> str | None:
     return coding(text, main, triggers).root if main is not None else None
 
 
-def content_lemmas(doc: Doc) -> list[str]:
-    """The lower-cased lemmas of a parsed sentence's content words."""
-    return [t.lemma_.lower() for t in doc if t.pos_ not in FUNCTION_POS]
-
-
 _AFTER = frozenset({"after", "following", "once"})
 
 

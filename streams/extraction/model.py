@@ -34,11 +34,15 @@ class Head:
 
     def probabilities(self, features: Features) -> np.ndarray:
         """Calibrated class probabilities for one clause."""
-        rows = [self.index[name] for name in features if name in self.index]
-        values = np.fromiter(
-            (features[name] for name in features if name in self.index), dtype=np.float32
-        )
-        scores = self.bias + (values @ self.weights[rows] if rows else 0.0)
+        index = self.index
+        known = [(index[name], value) for name, value in features.items() if name in index]
+        scores = self.bias.copy()
+        if known:
+            rows, values = zip(*known, strict=True)
+            if all(v == 1.0 for v in values):  # binary features: a sum of rows
+                scores += self.weights[list(rows)].sum(axis=0)
+            else:
+                scores += np.asarray(values, dtype=np.float32) @ self.weights[list(rows)]
         scores = scores / self.temperature
         scores = np.exp(scores - scores.max())
         probs: np.ndarray = scores / scores.sum()

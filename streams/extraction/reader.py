@@ -5,18 +5,18 @@ so the model is trained on exactly what it sees at run time."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import TYPE_CHECKING
 
-from streams.extraction.classify import Trigger, find_triggers, words_of
+from streams.extraction.classify import Trigger, find_triggers, main_trigger, words_of
 from streams.extraction.entities import EntityMention, find_entities
 from streams.extraction.features import (
     FUNCTION_POS,
     Features,
     PartyKinds,
     clause_tokens,
-    content_lemmas,
     lexical,
     syntactic,
 )
@@ -45,6 +45,15 @@ class Sentence:
     triggers: list[Trigger]
     entities: list[EntityMention]
     doc: Doc | None = None
+    # per token of the parse: (lower-cased lemma, is a content word), read once
+    lemmas: list[tuple[str, bool]] = field(default_factory=list)
+
+    @cached_property
+    def lemma_set(self) -> frozenset[str]:
+        """Every lemma of the sentence (its words when it was not parsed)."""
+        if self.doc is None:
+            return frozenset(self.words)
+        return frozenset(lemma for lemma, _ in self.lemmas)
 
     @property
     def worth_parsing(self) -> bool:
@@ -70,16 +79,20 @@ def candidate(
 ) -> Sentence | None:
     """The sentence as a candidate, or None when no word of it may report an event: none
     starts a lexicon trigger and none is in `extra` (the model's learned trigger words).
-    A sentence with only a learned word is a candidate only when it names a party or a place
-    (it is read only with a parse)."""
+    A sentence that names no party or place (so is read without a parse) is a candidate only
+    when its main clause reports an act with a verb of the lexicon."""
     lowered = text.lower()
     words = words_of(lowered)
     triggers = find_triggers(text, words)
     if not triggers and extra.isdisjoint(words):
         return None
     entities = find_entities(text, on)
-    if not triggers and not entities:
-        return None
+    if not entities:
+        # read without a parse: only a sentence whose main clause reports an act by a verb
+        # ("... was arrested", not "the arrest, which ...")
+        main = main_trigger(triggers)
+        if main is None or not main.verbal or main.clause:
+            return None
     return Sentence(text, start, words, triggers, entities)
 
 
@@ -87,7 +100,13 @@ def parse_all(sentences: Sequence[Sentence]) -> None:
     """Parse, in one batch, the sentences worth parsing."""
     todo = [s for s in sentences if s.worth_parsing and s.doc is None]
     for sentence, doc in zip(todo, parse([s.text for s in todo]), strict=True):
-        sentence.doc = doc
+        set_doc(sentence, doc)
+
+
+def set_doc(sentence: Sentence, doc: Doc) -> None:
+    """Attach a parse to a sentence, with its lemmas read once."""
+    sentence.doc = doc
+    sentence.lemmas = [(t.lemma_.lower(), t.pos_ not in FUNCTION_POS) for t in doc]
 
 
 def clauses(sentence: Sentence) -> list[Clause]:
@@ -100,13 +119,14 @@ def clauses(sentence: Sentence) -> list[Clause]:
     for frame in frames:
         # one clause: the whole sentence's words and triggers; several: each its own clause's
         triggers = sentence.triggers
+        lemmas = sentence.lemmas
         if len(frames) > 1:
             own = clause_tokens(doc, frame)
             starts = {doc[i].idx for i in own}
             triggers = [t for t in triggers if t.start in starts]
-            words = [doc[i].lemma_.lower() for i in sorted(own) if doc[i].pos_ not in FUNCTION_POS]
+            words = [lemmas[i][0] for i in sorted(own) if lemmas[i][1]]
         else:
-            words = content_lemmas(doc)
+            words = [lemma for lemma, content in lemmas if content]
         base = lexical(sentence.text, words, triggers)
         actors = code_parties(frame.actors, sentence.entities, targets=False)
         recipients = code_parties(frame.recipients, sentence.entities, targets=True)

@@ -32,7 +32,14 @@ from streams.extraction.frames import Party
 from streams.extraction.model import NONE, YIELD, EventModel, Head, save
 from streams.extraction.morphology import noun_forms, verb_forms
 from streams.extraction.parse import parse
-from streams.extraction.reader import Clause, Sentence, candidate, clauses, lexical_features
+from streams.extraction.reader import (
+    Clause,
+    Sentence,
+    candidate,
+    clauses,
+    lexical_features,
+    set_doc,
+)
 from streams.extraction.sentences import sentences as split_sentences
 
 REPO = Path(__file__).resolve().parents[2]
@@ -167,7 +174,7 @@ def read(examples: Sequence[Example]) -> None:
         sentences.append(sentence)
     docs = parse([s.text for s in sentences])
     for example, sentence, doc in zip(examples, sentences, docs, strict=True):
-        sentence.doc = doc
+        set_doc(sentence, doc)
         example.clause = _choose(example, clauses(sentence))
         example.parsed = example.clause.features if example.clause else {}
         example.lexical = lexical_features(sentence)

@@ -413,8 +413,7 @@ def _read_clause(
     label, confidence, _ = head.best(clause.features)
     if label == NONE:
         return None
-    doc = sentence.doc
-    lemmas = frozenset((t.lemma_.lower() for t in doc) if doc is not None else sentence.words)
+    lemmas = sentence.lemma_set
     actors = list(clause.actors.actors)
     if not actors and frame is not None and frame.source is not None and frame.actors:
         if frame.actors[0].lemma in frames().official_nouns:  # "the government had ..."

@@ -18,8 +18,9 @@ EXTRACT_KEYS = {
     "sentences_per_s", "us_per_article_p50", "us_per_article_p99", "mentions_per_article",
 }  # fmt: skip
 REPLAY_KEYS = {
-    "articles", "cpu", "seconds", "articles_per_s", "mentions", "canonical_events", "alerts",
-    "dead_letters",
+    "articles", "cpu", "startup_seconds", "seconds", "articles_per_s",
+    "extract_us_per_article_p50", "extract_us_per_article_p99", "mentions", "canonical_events",
+    "alerts", "dead_letters",
 }  # fmt: skip
 
 
