@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 .PHONY: help
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
-		awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
+		awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -87,11 +87,30 @@ eval-extraction: $(STAMP) ## Score the extractor on the labelled corpus, field b
 	$(BIN)/geoevents eval extraction $(ARGS)
 
 PLOVER_GSR ?= ../shared/datasets/plover-gsr/sentences.jsonl
+DATASETS ?= ../shared/datasets
+SCORER ?= ../shared/eval/score.py
+
+.PHONY: model
+model: $(STAMP) ## Train the event classifier (seeded) into streams/data/model, with provenance
+	$(BIN)/geoevents train $(ARGS)
 
 .PHONY: eval-events
-eval-events: $(STAMP) ## Score sentence event classification on plover-gsr and the held-out set
-	$(BIN)/geoevents eval events $(PLOVER_GSR) $(ARGS)
-	$(BIN)/geoevents eval events tests/fixtures/events_heldout.jsonl $(ARGS)
+eval-events: $(STAMP) ## Event classification, 5-fold cross-validated on plv-train; plover-gsr unseen
+	$(BIN)/geoevents eval events $(ARGS)
+
+.PHONY: eval-roles
+eval-roles: $(STAMP) ## Actor and recipient spans against plv-train's marks, cross-validated
+	$(BIN)/geoevents eval roles $(ARGS)
+
+.PHONY: eval-geo
+eval-geo: $(STAMP) ## Replay geo-dev (a dev set) and score it with the shared scorer
+	$(BIN)/geoevents replay $(DATASETS)/geo-dev/articles.jsonl --out out/geo-dev > /dev/null
+	$(BIN)/python $(SCORER) geo out/geo-dev $(DATASETS)/geo-dev/labels.json
+
+.PHONY: eval-heldout
+eval-heldout: $(STAMP) ## Score extraction on the held-out own articles (never tuned on)
+	$(BIN)/geoevents eval extraction tests/fixtures/extraction-heldout/articles.jsonl \
+		tests/fixtures/extraction-heldout/expected.jsonl $(ARGS)
 
 .PHONY: bench-extract
 bench-extract: $(STAMP) ## Time extract() on one core over 2,000 synthetic articles

@@ -1,9 +1,9 @@
-"""Actor coding: precision and recall of actor and recipient codes against coded sentences."""
+"""Actor coding: precision and recall of the pipeline's actor and recipient codes against
+coded sentences."""
 
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -14,50 +14,11 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from schemas import Actor
 from streams.errors import GeoeventsError
-from streams.extraction.entities import assign_roles, find_entities
+from streams.extraction.entities import find_entities
 from streams.extraction.gazetteer import gazetteer
 
 # Codes the PLOVER records use where ISO 3166 now has another.
 _OLD_CODES = {"JAP": "JPN", "ITL": "ITA", "VTN": "VNM", "ROM": "ROU", "ZAR": "COD", "YUG": "SRB"}
-
-# The records give no trigger span; the scorer finds one with these stems (the first match in
-# the sentence), else the first word that looks like a finite verb. Used only here.
-_TRIGGERS: dict[str, str] = {
-    "AGREE": r"agree|accept|offer|sign|pledg|promis|approv|consent|reach(?:ed)? (?:a|an)|settle",
-    "SUPPORT": r"support|prais|back|endors|welcom|forgiv|defend|commend|recogni[sz]|ally",
-    "CONCEDE": r"concede|apolog|yield|relent|admit|eas(?:e|ed|ing)|lift|allow|grant|return",
-    "COOPERATE": r"cooperat|co-operat|collaborat|joint|sign|share|exchang|partner",
-    "AID": r"aid|gave|give|donat|provid|send|sent|grant|assist|deliver|help|supply|relief",
-    "CONSULT": r"talk|met|meet|visit|discuss|consult|negotiat|mediat|summit|confer|call",
-    "RETREAT": r"withdr|pull(?:ed|ing|s)? (?:out|back)|releas|freed|free|retreat|ceasefire|"
-    r"truce|disarm|evacuat|resign|hand(?:ed)? over|lift",
-    "REQUEST": r"demand|call(?:ed|s|ing)? (?:on|for)|urg|ask|request|appeal|press|insist|seek|"
-    r"sought|remind",
-    "REJECT": r"reject|refus|deni|deny|veto|oppos|dismiss|boycott|declin|turn(?:ed)? down|"
-    r"renege|ban|block|spurn",
-    "ACCUSE": r"accus|condemn|criticiz|criticis|denounc|blam|charg|alleg|investigat|protest|"
-    r"deplor|probe|inquiry|censur",
-    "THREATEN": r"threat|warn|vow|ultimatum",
-    "PROTEST": r"protest|demonstrat|march|rall|strike|riot|boycott|hunger|sit-in|stag",
-    "SANCTION": r"sanction|expel|embargo|ban|suspend|cut|sever|freez|froze|recall|boycott|"
-    r"convict|sentenc|impos",
-    "MOBILIZE": r"deploy|mobiliz|mass|troops|alert|test|launch|fire|reinforc|station|sent|send",
-    "COERCE": r"arrest|detain|seiz|expel|deport|curfew|censor|raid|confiscat|imprison|jail|"
-    r"set fire|burn|disperse|declared|ban|seal|block|restrict|abduct|kidnap",
-    "ASSAULT": r"attack|kill|shell|bomb|shot|shoot|fir|struck|strike|clash|fought|fight|raid|"
-    r"ambush|massacr|wound|assault|invad|explo",
-}
-# Fallbacks: the verb after a modal or auxiliary ("will allow", "is ready to"), else a word
-# with a verb ending after the first capitalised name.
-_AFTER_MODAL = re.compile(
-    r"\b(?:will|would|could|can|may|might|must|shall|should|has|have|had|is|are|was|were)"
-    r"\s+(?:not\s+|also\s+|been\s+|now\s+)?(?:willing\s+to\s+|ready\s+to\s+|prepared\s+to\s+)?"
-    r"(?P<verb>[a-z]{3,})\b"
-)
-_VERBISH = re.compile(r"\b[a-z]{3,}(?:ed|es)\b")
-# Reported speech carries requests, threats and refusals: "Russia said Sudan must return...".
-_SAYING = re.compile(r"\b(?:said|says|declared|reiterated|concluded|announced|stated)\b")
-_VERBAL = frozenset({"REQUEST", "THREATEN", "REJECT", "ACCUSE", "SUPPORT", "AGREE", "CONCEDE"})
 
 
 class _Coded(BaseModel):
@@ -133,23 +94,6 @@ class Report:
         return out
 
 
-def find_trigger(text: str, event_type: str) -> tuple[int, int]:
-    """A stand-in trigger span: the first stem of the event type's words, else a verb-ish word."""
-    stems = _TRIGGERS.get(event_type)
-    if stems:
-        m = re.search(rf"\b(?:{stems})\w*", text, re.IGNORECASE)
-        if m:
-            return m.span()
-    saying, modal = _SAYING.search(text), _AFTER_MODAL.search(text)
-    if saying and event_type in _VERBAL and (modal is None or saying.start() < modal.start()):
-        return saying.span()
-    if modal:
-        return modal.span("verb")
-    first_name = re.search(r"\b[A-Z]", text[1:])
-    m = _VERBISH.search(text, first_name.end() if first_name else 0)
-    return m.span() if m else (0, 0)
-
-
 def _code(actor: Actor, org_kinds: dict[str, str]) -> str:
     # The records code international bodies as IGO, Amnesty and the Red Cross included, and a
     # few others as NGO, so the two are one class here.
@@ -167,14 +111,18 @@ def _gold(coded: Iterable[_Coded]) -> dict[str, str | None]:
 
 
 def score(rows: Iterable[_Sentence], on: date | None = None) -> Report:
-    """Code every sentence and count agreement with its coded actors and recipients."""
+    """Read every sentence through the pipeline (its most confident mention, as score.py
+    reads a replay) and count agreement with its coded actors and recipients."""
+    from streams.evaluation.events import top_mention
+
     kinds = gazetteer().org_kinds
     report = Report()
-    for row in rows:
+    for i, row in enumerate(rows):
         report.sentences += 1
         entities = find_entities(row.text, on)
-        start, end = find_trigger(row.text, row.event_type)
-        actors, recipients = assign_roles(row.text, entities, start, end, row.event_type)
+        top = top_mention(row.text, index=i)
+        actors = top.actors if top is not None else []
+        recipients = top.recipients if top is not None else []
         pred_a = {_code(a, kinds): a.sector for a in actors}
         pred_r = {_code(a, kinds): a.sector for a in recipients}
         gold_a, gold_r = _gold(row.actors), _gold(row.recipients)

@@ -96,6 +96,9 @@ class ExpectedArticle(_Label):
     )
     traps: list[TrapQuote] = Field(default_factory=list)
     note: str | None = None
+    story: str | None = Field(
+        default=None, description="Articles that report one real-world event share a story."
+    )
 
     @model_validator(mode="after")
     def _trap_has_no_events(self) -> ExpectedArticle:

@@ -8,7 +8,6 @@ from datetime import date
 from functools import lru_cache
 
 from schemas import Actor, Location
-from streams.extraction.caseless import Caseless
 from streams.extraction.gazetteer import JOINABLE_GAP, WORD, Gazetteer, Holder, Sense, gazetteer
 
 
@@ -22,11 +21,6 @@ class EntityMention:
     actor: Actor | None
     place: Location | None
     kind: str = ""  # state, demonym, capital, seat, org, person, place, group (a sector noun)
-
-
-def _acting(e: EntityMention, actor: Actor) -> EntityMention:
-    """The mention read as `actor` (dataclasses.replace, without its per-call introspection)."""
-    return EntityMention(e.start, e.end, e.text, actor, e.place, e.kind)
 
 
 # --- vocabularies of the heuristics (closed-class words, not gazetteer data) -----------------
@@ -57,15 +51,6 @@ _MODIFIERS = (
     r"[a-z]+(?:ist|ic|al|ian|ese|ish)"  # "Irish nationalist guerrillas", "Islamic militants"
 )
 _FORMER = re.compile(r"\b(?:former|ex|erstwhile|late|then)[-\s]+$", re.I)
-_NOT_PARTY_AFTER = re.compile(  # "U.S.-backed rebels", "Russian-occupied Crimea"
-    r"-(?:backed|led|based|made|born|owned|funded|allied|trained|supplied|built|brokered|member|"
-    r"sponsored|run|held|controlled|occupied|annexed|administered|mediated|linked|aligned|"
-    r"friendly|bound)\b|\s+(?:resolutions?|border|borders|frontier|coast|waters|airspace|"
-    r"territory|soil|side|embassy|consulate|flag|elections?|war|conflict|crisis|"
-    r"peninsula)\b",
-    re.I,
-)
-_NOT_PARTY_BEFORE = re.compile(r"\b(?:pro|anti|non|ex|post|pre)-$|\bethnic\s+$", re.I)
 _TITLE_BEFORE = re.compile(
     r"(?:\b(?:President|Vice President|Prime Minister|Premier|Chancellor|Foreign Minister|"
     r"Defen[cs]e Minister|Defen[cs]e Secretary|Foreign Secretary|Secretary of State|"
@@ -394,54 +379,7 @@ def find_entities(sentence: str, on: date | None = None) -> list[EntityMention]:
     ]
 
 
-# --- roles -----------------------------------------------------------------------------------
-
-_SAYING = (
-    r"said|says|say|told|tells|reported|announced|announces|added|adds|stated|confirmed|"
-    r"confirms|noted|claimed|quoted|wrote|explained|insisted|declared|disclosed|revealed"
-)
-# Where the clause that governs the trigger starts: after reported speech, a relative pronoun,
-# or a semicolon ("Seoul said that Pyongyang fired", "..., which Russia attacked").
-_CLAUSE_START = Caseless(
-    rf"(?:[;:]|\s[—–]\s|\b(?:that|which|who|whom|whose|where|{_SAYING})\b|"
-    r"\baccording to [^,]*,)"
-)
-_INTRO = re.compile(
-    r"\s*(?:after|before|while|when|as|although|though|since|following|despite|amid|if|"
-    r"because|once|until|in (?:response|retaliation) to|in (?:response|retaliation) for|"
-    r"(?:hours|days|weeks|a day|a week) (?:after|before))\b[^,]*,",
-    re.I,
-)
-# Where the objects of the trigger end: attribution, a new clause, a subordinate reason.
-_CLAUSE_END = Caseless(
-    rf"(?:[;:]|\s[—–]\s|,\s+(?:[^,]{{0,60}}?\b)?(?:{_SAYING}|according)\b|"
-    r"\b(?:after|while|because|when|but|although|since|following|amid|despite|that|which|"
-    r"who|whose|where|whereas|in (?:response|retaliation)|in protest|"
-    r"as (?:he|she|it|they|we|the \w+ (?:was|were|is|are)))\b)"
-)
-# "Russia said on Sunday it had...", "... said their forces had...": the speaker acts.
-_PRONOUN_SUBJECT = Caseless(r"\W*(?:\w+\W+){0,3}?(?:it|they|he|she|we|its|their|his|her|our)\b")
-_BE = Caseless(
-    r"\b(?:was|were|is|are|been|being|be|has been|have been|had been|got|get|gets)"
-    r"(?:\s+\w+ly)?\s*$"
-)
-_PARTICIPLE = re.compile(
-    r"\w+(?:ed|en)|struck|shot|hit|held|sent|taken|seen|fought|caught|beaten|cut|put|set|"
-    r"told|sold|thrown|shown|won|led|met|brought|bought|kept|left|made|paid|spent|built|run",
-    re.I,
-)
-_BY_NEXT = re.compile(r"^\s*(?:\w+ly\s+)?by\s+(?:the\s+)?$", re.I)
-_ADJECTIVAL = re.compile(r"\s+(?:to|about|that|with|of)\b", re.I)  # "is opposed to", "ready to"
-_BY = re.compile(r"^\W*(?:\w+\s+){0,4}?by\s+(?:the\s+)?(?:\w+\s+)?$", re.I)
-_PARTNER_TYPES = frozenset({"CONSULT", "COOPERATE", "AGREE", "AID", "SUPPORT"})
-_COMPLEMENT_TYPES = frozenset({"REQUEST", "ACCUSE", "THREATEN", "REJECT"})
-_STRUCK = frozenset({"ASSAULT", "COERCE", "THREATEN"})
-# "North Korean troops were deployed", "Syrian forces were withdrawn": still theirs to act.
-_SUBJECT_ACTS_IN_PASSIVE = frozenset({"MOBILIZE", "RETREAT", "CONSULT"})
-# Acts whose target may be named by where they happen; for the last two only a foreign place.
-_PLACE_TARGETS = frozenset({"COERCE", "CONCEDE", "RETREAT", "AID", "CONSULT", "MOBILIZE"})
-_FOREIGN_PLACE_TARGETS = frozenset({"CONSULT", "MOBILIZE"})
-_THAT = re.compile(r"(?:\s+[\w,]+){0,3}?\s+that\b", re.I)
+# --- location --------------------------------------------------------------------------------
 
 
 def _preposition(sentence: str, start: int, floor: int) -> str | None:
@@ -462,191 +400,6 @@ def _preposition(sentence: str, start: int, floor: int) -> str | None:
         if low not in _SKIPPABLE and not (low.endswith("ern") or word[0].isdigit()):
             return None
     return None
-
-
-def _is_party(sentence: str, e: EntityMention) -> bool:
-    return (
-        e.actor is not None
-        and not _NOT_PARTY_AFTER.match(sentence, e.end)
-        and not _NOT_PARTY_BEFORE.search(sentence, max(0, e.start - 8), e.start)
-    )
-
-
-def _group(sentence: str, entities: list[EntityMention], first: int) -> list[EntityMention]:
-    """The mention at `first` and those joined to it by 'and', 'or' or commas."""
-    group = [entities[first]]
-    for e in entities[first + 1 :]:
-        if not _CONJ.fullmatch(sentence, group[-1].end, e.start) or e.actor is None:
-            break
-        group.append(e)
-    return group
-
-
-def _clause_start(sentence: str, trigger_start: int) -> int:
-    start = 0
-    for m in _CLAUSE_START.finditer(sentence, 0, trigger_start):
-        start = m.end()
-    intro = _INTRO.match(sentence, start, trigger_start)
-    return intro.end() if intro else start
-
-
-def _clause_end(sentence: str, trigger_end: int) -> int:
-    m = _CLAUSE_END.search(sentence, trigger_end)
-    return m.start() if m else len(sentence)
-
-
-def _subject(sentence: str, parties: list[EntityMention], lo: int, hi: int) -> list[EntityMention]:
-    """The first name that no preposition governs between lo and hi, and its conjuncts."""
-    owner: int | None = None  # "the deployment of NATO troops arrived": NATO, failing all else
-    for i, e in enumerate(parties):
-        if e.start < lo or e.end > hi or not _is_party(sentence, e):
-            continue
-        prep = _preposition(sentence, e.start, lo)
-        if prep is None:
-            return [m for m in _group(sentence, parties, i) if m.end <= hi]
-        if prep == "of" and owner is None:
-            owner = i
-    if owner is not None:
-        return [m for m in _group(sentence, parties, owner) if m.end <= hi]
-    return []
-
-
-def _governed_elsewhere(prep: str | None, near: bool, is_city: bool, event_type: str) -> bool:
-    """True when the preposition makes the name a place, an agent or a bystander, not a target."""
-    if prep is None:
-        return False
-    if prep == "by":
-        return near  # the agent of a passive, handled by the caller
-    if prep in ("in", "inside", "near", "across", "throughout", "within", "outside"):
-        return True  # where, not whom
-    if prep in ("at", "from", "over", "off", "via", "around", "along"):
-        return event_type == "CONSULT" or (is_city and prep != "at")
-    if prep == "of":
-        return not near  # "the invasion of Ukraine", not "the capital of X"
-    if prep == "with":
-        return event_type not in _PARTNER_TYPES | {"ASSAULT", "COERCE", "PROTEST"}
-    return False
-
-
-def _objects(
-    sentence: str, entities: list[EntityMention], lo: int, hi: int, event_type: str
-) -> list[EntityMention]:
-    """Who the act is done to: the first object of the trigger, and its conjuncts."""
-    states = gazetteer().states
-    for e in entities:
-        if e.start < lo or e.start >= hi:
-            continue
-        prep = _preposition(sentence, e.start, lo)
-        near = len(WORD.findall(sentence, lo, e.start)) <= 2
-        is_city = e.place is not None and e.kind in ("capital", "place")
-        if _governed_elsewhere(prep, near, is_city, event_type):
-            continue
-        country = e.place.country if e.place is not None else None
-        if e.actor is None:
-            # a place struck or besieged stands for its state: "shelled Juba"
-            if (
-                event_type in _STRUCK
-                and country in states
-                and prep in (None, "at", "on", "against")
-            ):
-                return [_acting(e, states[country or ""])]
-            continue
-        if not _is_party(sentence, e):
-            continue
-        if is_city and e.kind == "capital" and event_type in _STRUCK and country in states:
-            return [_acting(e, states[country or ""])]  # "shelled Kyiv": the state, no GOV
-        parties = [m for m in entities if m.actor is not None]
-        return [m for m in _group(sentence, parties, parties.index(e)) if m.start < hi]
-    return []
-
-
-def _actors(mentions: list[EntityMention]) -> list[Actor]:
-    out: list[Actor] = []
-    for m in mentions:
-        if m.actor is not None and all(
-            (a.code, a.sector) != (m.actor.code, m.actor.sector) for a in out
-        ):
-            out.append(m.actor)
-    return out
-
-
-def assign_roles(
-    sentence: str,
-    entities: list[EntityMention],
-    trigger_start: int,
-    trigger_end: int,
-    event_type: str,
-) -> tuple[list[Actor], list[Actor]]:
-    """(actors, recipients) of the event whose trigger spans [trigger_start, trigger_end).
-
-    The subject of the trigger's clause acts ("X and Y", "X's troops"); the first object after
-    the trigger, bare or after against/on/at/to/with/from/for, is the recipient; a passive
-    ("Y was attacked by X", "condemned by X") swaps them. Names governed by 'in', 'near' and
-    the like are places, not parties.
-    """
-    entities = [e for e in entities if e.end <= trigger_start or e.start >= trigger_end]
-    parties = [e for e in entities if e.actor is not None]
-    lo = _clause_start(sentence, trigger_start)
-    hi = _clause_end(sentence, trigger_end)
-    subject = _subject(sentence, parties, lo, trigger_start)
-    if not subject and _PRONOUN_SUBJECT.match(sentence, lo) and lo > 0:
-        # "Russia said it struck ...": the speaker is the subject of the reported clause
-        subject = _subject(sentence, parties, _clause_start(sentence, lo - 1), lo)
-    after = [e for e in entities if e.start >= trigger_end]
-    passive = bool(
-        _BE.search(sentence, max(0, trigger_start - 30), trigger_start)
-        and _PARTICIPLE.fullmatch(sentence, trigger_start, trigger_end)
-        and not _ADJECTIVAL.match(sentence, trigger_end)
-    )
-    by = _BY if passive else _BY_NEXT  # "was attacked on Monday by X", "condemned by X"
-    agent = next(
-        (e for e in after if e.actor is not None and by.match(sentence[trigger_end : e.start])),
-        None,
-    )
-    if agent is not None:
-        actors = _group(sentence, parties, parties.index(agent))
-        return _actors(actors), [a for a in _actors(subject) if a not in _actors(actors)]
-    if passive and event_type not in _SUBJECT_ACTS_IN_PASSIVE:
-        return [], _actors(subject)  # "Ukraine was attacked": done to the subject
-    that = _THAT.match(sentence, trigger_end)
-    if that is not None and event_type in _COMPLEMENT_TYPES:
-        # "demanded that Hamas renounce...": the one asked is the complement's subject
-        hi = _clause_end(sentence, that.end())
-        objects = _objects(sentence, after, that.end(), hi, event_type)
-    else:
-        objects = _objects(sentence, after, trigger_end, hi, event_type)
-    if event_type == "CONSULT" and not subject and objects:
-        return _actors(objects), []  # "talks between X and Y"
-    acting = _actors(subject)
-    if event_type in _PLACE_TARGETS and not objects:
-        objects = _host(sentence, after, trigger_end, hi, acting, event_type)
-    return acting, [a for a in _actors(objects) if a not in acting]
-
-
-def _host(
-    sentence: str,
-    after: list[EntityMention],
-    lo: int,
-    hi: int,
-    acting: list[Actor],
-    event_type: str,
-) -> list[EntityMention]:
-    """The state of the place acted on: a visit's host ("arrived in Amman"), the people under
-    a curfew ("lifted a curfew in Montenegro"), troops' host country ("deployed to Syria")."""
-    states = gazetteer().states
-    for e in after:
-        if e.start >= hi or e.place is None or e.place.country not in states:
-            continue
-        if _preposition(sentence, e.start, lo) in (None, "in", "to", "into", "inside"):
-            host = states[e.place.country]
-            own = any(a.code == host.code for a in acting)
-            if not own or event_type not in _FOREIGN_PLACE_TARGETS:
-                return [_acting(e, host)]
-        break
-    return []
-
-
-# --- location --------------------------------------------------------------------------------
 
 
 def _specific(place: Location) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING
 
 from streams.extraction.vocabulary import Factuality, FramesFile, frames
@@ -170,7 +171,7 @@ def _recipients(verb: Token, vocab: FramesFile) -> list[Token]:
         # "imposed sanctions on Russia": the target of the act named by the object; but
         # "condemned Russia's shelling of Kharkiv" is aimed at Russia, not at Kharkiv
         if light or not (_is_event_noun(obj) or obj.lemma_.lower() in vocab.instruments):
-            preps += [c for c in obj.children if c.dep_ == "prep"]
+            preps += [c for c in obj.children if c.dep_ == "prep" and c.lower_ != "of"]
     targets = []
     for prep in preps:
         if prep.lemma_.lower() in vocab.target_prepositions:
@@ -277,7 +278,7 @@ def _descend(token: Token, vocab: FramesFile) -> tuple[Token, list[Token], Token
             current = xcomps[0]
             continue
         light = lemma in vocab.light_subject and not any(c.dep_ == "dobj" for c in current.children)
-        if current.pos_ in ("VERB", "AUX") and (light or current.lower_ not in _TRIGGER_WORDS):
+        if current.pos_ in ("VERB", "AUX") and (light or current.lower_ not in _event_words()[1]):
             # "The deployment began", "The deployment of troops worries Seoul": the noun
             # reports the act, the verb only what came of it
             subject, _ = _own_subject(current)
@@ -288,24 +289,24 @@ def _descend(token: Token, vocab: FramesFile) -> tuple[Token, list[Token], Token
     return current, governors, speaker, clause
 
 
-_EVENT_NOUNS: frozenset[str] = frozenset()
-_TRIGGER_WORDS: frozenset[str] = frozenset()
+@cache
+def _event_words() -> tuple[frozenset[str], frozenset[str]]:
+    """(nouns that may report an act, every word that may): the trigger lexicon's heads."""
+    from streams.extraction.lexicon import HEADS
+    from streams.extraction.morphology import NOUN
 
-
-def set_event_words(nouns: frozenset[str], words: frozenset[str]) -> None:
-    """Which nouns may report an act ("the deployment began") and which words may (verbs
-    among them): the trigger lexicon's."""
-    global _EVENT_NOUNS, _TRIGGER_WORDS
-    _EVENT_NOUNS, _TRIGGER_WORDS = nouns, words
+    nouns = frozenset(w for w, entries in HEADS.items() if any(t == NOUN for _, t in entries))
+    return nouns, frozenset(HEADS)
 
 
 def _is_event_noun(token: Token) -> bool:
-    return token.lower_ in _EVENT_NOUNS or token.lemma_.lower() in _EVENT_NOUNS
+    nouns = _event_words()[0]
+    return token.lower_ in nouns or token.lemma_.lower() in nouns
 
 
 def is_event_word(lemma: str) -> bool:
     """Whether a noun's lemma may name an act ("the launch", "the deployment")."""
-    return lemma in _EVENT_NOUNS
+    return lemma in _event_words()[0]
 
 
 def _noun_roles(noun: Token, vocab: FramesFile) -> tuple[list[Token], list[Token], list[Token]]:

@@ -42,6 +42,7 @@ class Parser:
 _AUX_DEPS = frozenset({"aux", "auxpass"})
 _MAIN_VERB_WORDS = frozenset({"do", "does", "did", "'d", "have", "has", "had"})
 _MAIN_VERB_DEPS = frozenset({"ROOT", "advcl", "ccomp", "conj", "relcl", "xcomp"})
+_EXISTENTIAL_BE = frozenset({"is", "are", "was", "were", "'s", "'re"})  # after "there"
 
 
 @cache
@@ -92,8 +93,9 @@ def parse(texts: Sequence[str]) -> list[Doc]:
 def _tag(doc: Doc, p: Parser) -> None:
     """What the attribute ruler and the lemmatizer would set: the universal part of speech
     and morphology of the tag, a word's own where the ruler has one, the rules that read the
-    parse (auxiliaries, main-verb "have" and "do", subordinators, pronoun determiners), and
-    the rule lemmatizer's lemma."""
+    parse (auxiliaries, main-verb "have" and "do", subordinators, pronoun determiners, "there
+    is"), and the rule lemmatizer's lemma."""
+    previous_dep = ""
     for token in doc:
         tag, lower, dep = token.tag_, token.lower_, token.dep_
         pos, morph = p.tags.get(tag, ("X", 0))
@@ -109,6 +111,9 @@ def _tag(doc: Doc, p: Parser) -> None:
             pos = "SCONJ"
         elif tag in ("DT", "WDT") and dep not in ("det", "quantmod"):
             pos = "PRON"
+        if previous_dep == "expl" and lower in _EXISTENTIAL_BE:
+            pos = "VERB"
+        previous_dep = dep
         token.pos_ = pos
         token.set_morph(morph)  # type: ignore[attr-defined]  # spaCy's stubs lack it
         if lemma is None:

@@ -20,19 +20,12 @@ from streams.extraction.features import (
     lexical,
     syntactic,
 )
-from streams.extraction.frames import Frame, read_frames, set_event_words
-from streams.extraction.lexicon import HEADS
-from streams.extraction.morphology import NOUN
+from streams.extraction.frames import Frame, read_frames
 from streams.extraction.parse import parse
 from streams.extraction.parties import Coded, code_parties
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
-
-set_event_words(
-    frozenset(w for w, entries in HEADS.items() if any(t == NOUN for _, t in entries)),
-    frozenset(HEADS),
-)
 
 
 @dataclass
@@ -74,6 +67,12 @@ class Clause:
 _NO_PARTIES = Coded([], [])
 
 
+def read_sentence(text: str, start: int, on: date | None) -> Sentence:
+    """A sentence with its words, lexicon triggers and gazetteer names."""
+    words = words_of(text.lower())
+    return Sentence(text, start, words, find_triggers(text, words), find_entities(text, on))
+
+
 def candidate(
     text: str, start: int, on: date | None, extra: frozenset[str] = frozenset()
 ) -> Sentence | None:
@@ -81,8 +80,7 @@ def candidate(
     starts a lexicon trigger and none is in `extra` (the model's learned trigger words).
     A sentence that names no party or place (so is read without a parse) is a candidate only
     when its main clause reports an act with a verb of the lexicon."""
-    lowered = text.lower()
-    words = words_of(lowered)
+    words = words_of(text.lower())
     triggers = find_triggers(text, words)
     if not triggers and extra.isdisjoint(words):
         return None

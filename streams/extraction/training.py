@@ -26,7 +26,6 @@ from typing import Any
 
 import numpy as np
 
-from streams.extraction.classify import words_of
 from streams.extraction.features import Features
 from streams.extraction.frames import Party
 from streams.extraction.model import NONE, YIELD, EventModel, Head, save
@@ -35,9 +34,9 @@ from streams.extraction.parse import parse
 from streams.extraction.reader import (
     Clause,
     Sentence,
-    candidate,
     clauses,
     lexical_features,
+    read_sentence,
     set_doc,
 )
 from streams.extraction.sentences import sentences as split_sentences
@@ -165,13 +164,9 @@ def _choose(example: Example, options: list[Clause]) -> Clause | None:
 
 def read(examples: Sequence[Example]) -> None:
     """Read every example as extraction reads a sentence: features for both heads."""
-    sentences: list[Sentence] = []
-    for example in examples:
-        sentence = candidate(example.text, 0, example.published)
-        if sentence is None:  # no trigger word: both heads still learn from it
-            sentence = Sentence(example.text, 0, words_of(example.text.lower()), [], [])
+    sentences = [read_sentence(e.text, 0, e.published) for e in examples]
+    for example, sentence in zip(examples, sentences, strict=True):
         example.sentence = sentence
-        sentences.append(sentence)
     docs = parse([s.text for s in sentences])
     for example, sentence, doc in zip(examples, sentences, docs, strict=True):
         set_doc(sentence, doc)
@@ -220,14 +215,17 @@ def fit(
         C=c, max_iter=5000, class_weight="balanced", random_state=SEED, tol=1e-5
     )
     model.fit(x, list(labels), sample_weight=None if weights is None else np.asarray(weights))
-    weights = model.coef_.T.astype(np.float32)
-    bias = model.intercept_.astype(np.float32)
+    coef: np.ndarray = model.coef_.T.astype(np.float32)
+    bias: np.ndarray = model.intercept_.astype(np.float32)
+    if len(model.classes_) == 2:  # one column for the second class: softmax over [0, it]
+        coef = np.hstack([np.zeros_like(coef), coef])
+        bias = np.concatenate([np.zeros_like(bias), bias])
     names = list(vectorizer.get_feature_names_out())
-    keep = np.abs(weights).max(axis=1) >= 1e-3  # features that move no class: left out
+    keep = np.abs(coef).max(axis=1) >= 1e-3  # features that move no class: left out
     return Fitted(
         features=[n for n, k in zip(names, keep, strict=True) if k],
         classes=[str(c) for c in model.classes_],
-        weights=weights[keep],
+        weights=coef[keep],
         bias=bias,
     )
 

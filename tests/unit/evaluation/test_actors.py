@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from streams.cli import cli
 from streams.errors import GeoeventsError
-from streams.evaluation.actors import find_trigger, run
+from streams.evaluation.actors import run
 
 ROWS = [
     {
@@ -22,7 +22,7 @@ ROWS = [
     },
     {
         "id": "2",
-        "text": "The United Nations condemned the strike on Japan.",
+        "text": "The United Nations condemned Japan over the strike.",
         "event_type": "ACCUSE",
         "actors": [{"text": "United Nations", "code": "IGO", "sector": None}],
         "recipients": [{"text": "Japan", "code": "JAP", "sector": "GOV"}],  # an old code
@@ -44,12 +44,6 @@ def test_scores_codes_per_role(coded: Path) -> None:
     assert figures["actors_precision"] == 1.0 and figures["actors_recall"] == 1.0
     assert figures["recipients_precision"] == 1.0 and figures["recipients_recall"] == 1.0
     assert figures["sector_pairs"] == 1  # only Japan's GOV is a sector the gazetteer knows
-
-
-def test_trigger_stand_in_uses_the_event_types_words() -> None:
-    text = "Pakistan today threatened to expel diplomats."
-    start, end = find_trigger(text, "THREATEN")
-    assert text[start:end] == "threatened"
 
 
 def test_a_bad_line_names_file_and_line(tmp_path: Path) -> None:

@@ -1,4 +1,5 @@
-"""Actors, roles and locations read from sentences the tests write themselves."""
+"""Actors and locations read from sentences the tests write themselves (roles are read from
+the parse: tests/unit/extraction/test_frames.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from datetime import date
 import pytest
 
 from schemas import Actor, Location
-from streams.extraction.entities import EntityMention, assign_roles, find_entities, locate
+from streams.extraction.entities import EntityMention, find_entities, locate
 
 
 def actors(sentence: str, on: date | None = None) -> list[tuple[str, str | None]]:
@@ -16,16 +17,6 @@ def actors(sentence: str, on: date | None = None) -> list[tuple[str, str | None]
 
 def mention(sentence: str, text: str, on: date | None = None) -> EntityMention:
     return next(e for e in find_entities(sentence, on) if e.text == text)
-
-
-def roles(
-    sentence: str, trigger: str, event_type: str, on: date | None = None
-) -> tuple[list[tuple[str, str | None]], list[tuple[str, str | None]]]:
-    start = sentence.index(trigger)
-    acting, targets = assign_roles(
-        sentence, find_entities(sentence, on), start, start + len(trigger), event_type
-    )
-    return [(a.code, a.sector) for a in acting], [(a.code, a.sector) for a in targets]
 
 
 # --- actors ------------------------------------------------------------------------------------
@@ -155,90 +146,6 @@ def test_a_capital_is_both_actor_and_place_and_offsets_index_the_sentence() -> N
 def test_lookalike_words_are_not_states() -> None:
     assert actors("Let us talk about it, said the turkey farmer in may.") == []
     assert actors("The U.S.-backed rebels advanced.")[0] == ("USA", None)  # named, not a party
-
-
-# --- roles -------------------------------------------------------------------------------------
-
-
-def test_active_subject_acts_and_object_is_the_recipient() -> None:
-    assert roles("Russia attacked Ukraine on Thursday.", "attacked", "ASSAULT") == (
-        [("RUS", None)],
-        [("UKR", None)],
-    )
-
-
-def test_passive_swaps_roles() -> None:
-    assert roles("Ukraine was attacked by Russia on Thursday.", "attacked", "ASSAULT") == (
-        [("RUS", None)],
-        [("UKR", None)],
-    )
-    assert roles("The launch was condemned by Japan.", "condemned", "ACCUSE") == (
-        [("JPN", None)],
-        [],
-    )
-
-
-def test_x_and_y_condemned_z() -> None:
-    assert roles(
-        "The United States and Japan condemned North Korea's missile launch.",
-        "condemned",
-        "ACCUSE",
-    ) == ([("USA", None), ("JPN", None)], [("PRK", None)])
-
-
-def test_talks_with_a_partner_make_it_a_recipient() -> None:
-    assert roles("China held talks with Russia and Iran in Beijing.", "talks", "CONSULT") == (
-        [("CHN", None)],
-        [("RUS", None), ("IRN", None)],
-    )
-    acting, _ = roles("Israel and Lebanon renewed negotiations today.", "negotiations", "CONSULT")
-    assert acting == [("ISR", None), ("LBN", None)]
-
-
-def test_objects_after_against_on_and_to() -> None:
-    assert roles("The EU imposed sanctions on Russia and Belarus.", "imposed", "SANCTION")[1] == [
-        ("RUS", None),
-        ("BLR", None),
-    ]
-    assert roles("Iran threatened military action against Israel.", "threatened", "THREATEN")[
-        1
-    ] == [("ISR", None)]
-
-
-def test_places_after_in_are_not_parties() -> None:
-    acting, targets = roles(
-        "North Korean troops were deployed in Russia's Kursk region.", "deployed", "MOBILIZE"
-    )
-    assert acting == [("PRK", "MIL")]
-    assert targets == [("RUS", None)]  # a deployment abroad: the host, read from the place
-    assert roles("Iran tested a missile in Semnan.", "tested", "MOBILIZE") == (
-        [("IRN", None)],
-        [],
-    )
-
-
-def test_reported_speech_the_speaker_is_not_the_actor_unless_it_is_a_pronoun() -> None:
-    assert roles("Seoul said Pyongyang launched an ICBM.", "launched", "MOBILIZE")[0] == [
-        ("PRK", "GOV")
-    ]
-    assert roles("Russia said it had struck Ukrainian energy sites.", "struck", "ASSAULT") == (
-        [("RUS", None)],
-        [("UKR", None)],
-    )
-
-
-def test_a_city_attacked_stands_for_its_state() -> None:
-    assert roles("Russian forces shelled Kharkiv overnight.", "shelled", "ASSAULT") == (
-        [("RUS", "MIL")],
-        [("UKR", None)],
-    )
-
-
-def test_demands_that_someone_act_name_the_one_asked() -> None:
-    assert roles("Pakistan demanded that India withdraw its troops.", "demanded", "REQUEST") == (
-        [("PAK", None)],
-        [("IND", None)],
-    )
 
 
 # --- locations ---------------------------------------------------------------------------------

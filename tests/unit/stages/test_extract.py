@@ -624,3 +624,76 @@ def test_seed_article_yields_the_expected_events_and_no_other_alarm() -> None:
         ("missile_test", "critical", ("PRK",)),
         ("troop_deployment", "high", ("PRK",)),
     }
+
+
+# --- the article: one mention per act, reactions, history, drills ----------------------------
+
+STRIKE = (
+    "KYIV (Test Wire) — Russian missiles struck the city of Dnipro early on Thursday, officials "
+    "said.\n\nThe barrage also included Iranian-made drones, the air force said. At least 14 "
+    "people were killed and 60 injured when a missile hit an apartment block, the regional "
+    "governor said.\n\nThe European Union condemned the attack as a war crime. Russia's defence "
+    "ministry denied targeting civilians.\n\nA similar strike on Dnipro in January 2023 killed "
+    "46 people."
+)
+
+
+def test_an_attack_told_over_several_sentences_is_one_mention() -> None:
+    news = [m for m in extract(record(STRIKE)) if opens(m)]
+    attacks = [m for m in news if m.event_type == "ASSAULT"]
+    assert len(attacks) == 1
+    (attack,) = attacks
+    assert (attack.subtype, codes(attack.actors), codes(attack.recipients)) == (
+        "missile_strike",
+        ["RUS"],
+        ["UKR"],
+    )
+    # the toll from a later sentence: ten or more killed make it critical
+    assert {(q.value, q.unit) for q in attack.quantities} == {(14, "killed"), (60, "injured")}
+    assert attack.severity == "critical"
+    assert attack.evidence.sentence.startswith("Russian missiles struck")
+
+
+def test_a_condemnation_is_the_condemners_act_aimed_at_the_attacker() -> None:
+    (condemnation,) = [m for m in extract(record(STRIKE)) if m.event_type == "ACCUSE"]
+    assert (condemnation.subtype, codes(condemnation.actors), codes(condemnation.recipients)) == (
+        "condemnation",
+        ["EUR"],
+        ["RUS"],
+    )
+
+
+def test_an_earlier_attack_recalled_is_history_that_opens_nothing() -> None:
+    recalled = [m for m in extract(record(STRIKE)) if "January 2023" in m.evidence.sentence]
+    assert recalled and all(m.historical and not opens(m) for m in recalled)
+
+
+def test_a_drill_answering_a_launch_is_the_allies_act_not_a_launch() -> None:
+    body = (
+        "SEOUL (Test Wire) — North Korea fired an intercontinental ballistic missile into the "
+        "sea on Thursday, South Korea's military said.\n\nHours later, South Korea, Japan and "
+        "the United States held joint air drills over the sea in response to the launch."
+    )
+    launch, drill = [m for m in extract(record(body)) if opens(m)]
+    assert (launch.subtype, codes(launch.actors), launch.severity) == (
+        "missile_test",
+        ["PRK"],
+        "critical",
+    )
+    assert (drill.event_type, drill.subtype, codes(drill.actors)) == (
+        "COOPERATE",
+        "military_exercise",
+        ["KOR", "JPN", "USA"],
+    )
+    assert drill.severity == "medium"
+
+
+def test_a_state_media_plan_to_fire_at_a_target_is_a_threat_not_an_attack() -> None:
+    (m,) = extract(record("North Korea would fire four missiles toward Guam, KCNA reported."))
+    assert (m.event_type, m.mode, m.factuality) == ("THREATEN", "violence", "asserted")
+
+
+def test_a_retrospective_piece_is_history_throughout() -> None:
+    body = "Russian forces shelled Kharkiv, killing 30 people. The city has since been rebuilt."
+    mentions = extract(record(body, title="A year on, Kharkiv remembers the shelling"))
+    assert mentions and all(m.historical and not opens(m) for m in mentions)
