@@ -598,11 +598,17 @@ def run(
     expected_path: Path = DEFAULT_EXPECTED,
     extractor: Extractor | None = None,
 ) -> ExtractionReport:
-    """Load the corpus, run the extractor (the service's by default) and score it."""
+    """Load the corpus, run the extractor (the service's by default) and score it. The
+    labels code current events only, so the service's mentions of plans, possibilities and
+    history (which open no event) are not predictions of one."""
+    from streams.stages.events import news
     from streams.stages.extract import extract
 
+    def current(record: ArticleRecord) -> list[EventMention]:
+        return [m for m in extract(record) if news(m)]
+
     gold = load_corpus(articles_path, expected_path)
-    predictions, errors = predict(gold, extractor or extract)
+    predictions, errors = predict(gold, extractor or current)
     report = evaluate(gold, predictions)
     report.extractor_errors = len(errors)
     report.findings[:0] = errors
