@@ -29,7 +29,7 @@ _VERB_CUES = frozenset(
     "i you and or later then now still swiftly quickly immediately".split()
 )
 # What a negated cooperative act becomes: refusing to meet, to help, to yield.
-_NEGATED_MODE: dict[str, str | None] = {
+NEGATED_MODE: dict[str, str | None] = {
     "CONSULT": "meet",
     "AID": "assist",
     "COOPERATE": "assist",
@@ -344,7 +344,7 @@ def main_trigger(triggers: list[Trigger]) -> Trigger | None:
     # "is willing to withdraw": the frame only says how the act is meant
     acts = [t for t in triggers if t.entry.subtype != "intent"] or triggers
     best = min(acts, key=lambda t: t.rank)
-    if best.negated and best.root not in _NEGATED_MODE and best.root != "REJECT":
+    if best.negated and best.root not in NEGATED_MODE and best.root != "REJECT":
         # "did not attack" reports no attack; another event may still be reported
         rest = [t for t in acts if not t.negated]
         if rest:
@@ -449,8 +449,8 @@ def coding(text: str, trigger: Trigger, triggers: list[Trigger] | None = None) -
     the diplomats" is THREATEN/expel); a drill held with another state is cooperation.
     """
     entry = trigger.entry
-    if trigger.negated and entry.root in _NEGATED_MODE:
-        return Coding("REJECT", _NEGATED_MODE[entry.root], "refusal")
+    if trigger.negated and entry.root in NEGATED_MODE:
+        return Coding("REJECT", NEGATED_MODE[entry.root], "refusal")
     if trigger.intent and entry.root in _COOPERATIVE and not _CONDITION.search(text, trigger.end):
         return Coding("AGREE", None, "promise")
     if trigger.intent and entry.root in _COOPERATIVE:  # "will withdraw its force unless ..."

@@ -24,16 +24,6 @@ _CRITICAL_INFRASTRUCTURE = frozenset(
     "elections government parliament central bank banks nuclear telecom telecommunications "
     "energy gas".split()
 )
-# A refusal codes what is refused as REJECT's mode (PLOVER).
-NEGATED_MODE: dict[str, str | None] = {
-    "CONSULT": "meet",
-    "AID": "assist",
-    "COOPERATE": "assist",
-    "RETREAT": "yield",
-    "CONCEDE": "yield",
-    "AGREE": None,
-    "SUPPORT": None,
-}
 # What an actor says it will do that hurts: a threat, with the mode of what is threatened.
 THREAT_MODE: dict[str, str] = {
     "ASSAULT": "violence",

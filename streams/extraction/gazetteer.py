@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
 import pycountry
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from schemas import Actor, Location
-from streams.errors import ConfigError
-from streams.yamllines import line_of
+from streams.yamlfiles import Source, read_model
 
 GAZETTEER_DIR = Path(__file__).resolve().parents[1] / "data" / "gazetteers"
 
@@ -137,59 +136,6 @@ class _WeaponsFile(_Model):
     weapons: list[_Weapon]
 
 
-M = TypeVar("M", bound=BaseModel)
-
-
-# --- reading files, with errors that name file, line and entry --------------------------------
-
-
-@dataclass
-class _Source:
-    """One parsed file, kept to point errors at the line of the entry they concern."""
-
-    path: Path
-    text: str
-    data: Any
-
-    def fail(self, loc: tuple[int | str, ...], message: str) -> ConfigError:
-        where = ".".join(map(str, loc)) or "<root>"
-        entry = self._entry_name(loc)
-        label = f"{where} ({entry})" if entry else where
-        return ConfigError(f"{self.path}:{self.line(loc)}: {label}: {message}")
-
-    def line(self, loc: tuple[int | str, ...]) -> int:
-        """The 1-based line of the deepest YAML node on the path."""
-        return line_of(yaml.compose(self.text, Loader=_Loader), loc)
-
-    def _entry_name(self, loc: tuple[int | str, ...]) -> str:
-        node = self.data
-        for part in loc[:2]:
-            try:
-                node = node[part]
-            except (KeyError, IndexError, TypeError):
-                return ""
-        if isinstance(node, Mapping):
-            return str(node.get("name") or node.get("code") or node.get("class") or "")
-        return str(loc[1]) if len(loc) > 1 and isinstance(loc[1], str) else ""
-
-
-def _read(path: Path, model: type[M]) -> tuple[M, _Source]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as err:
-        raise ConfigError(f"{path}: cannot read gazetteer: {err.strerror}") from err
-    try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader, C or Python
-    except yaml.YAMLError as err:
-        raise ConfigError(f"{path}: not valid YAML: {err}") from err
-    source = _Source(path, text, data)
-    try:
-        return model.model_validate(data), source
-    except ValidationError as err:
-        problem = err.errors(include_url=False)[0]
-        raise source.fail(tuple(problem["loc"]), problem["msg"]) from err
-
-
 # --- the index ---------------------------------------------------------------------------------
 
 
@@ -264,13 +210,13 @@ class _Builder:
 
     def __init__(self) -> None:
         self.senses: dict[str, Sense] = {}
-        self.origin: dict[str, tuple[_Source, tuple[int | str, ...]]] = {}
+        self.origin: dict[str, tuple[Source, tuple[int | str, ...]]] = {}
 
     def add(
         self,
         alias: str,
         sense: Sense,
-        source: _Source,
+        source: Source,
         loc: tuple[int | str, ...],
         *,
         clash: Literal["error", "keep", "merge_place"] = "error",
@@ -318,7 +264,7 @@ def _clean_pycountry_names(country: Any) -> Iterator[str]:
 def _load_countries(
     directory: Path, builder: _Builder, sectors: frozenset[str]
 ) -> dict[str, Actor]:
-    data, source = _read(directory / "countries.yaml", _CountriesFile)
+    data, source = read_model(directory / "countries.yaml", _CountriesFile, "gazetteer")
     states: dict[str, Actor] = {}
     for i, entry in enumerate(data.countries):
         loc: tuple[int | str, ...] = ("countries", i)
@@ -354,7 +300,7 @@ def _load_countries(
 
 def _add_iso_names(builder: _Builder, states: dict[str, Actor]) -> None:
     """Every other ISO country, by its ISO names; curated names win any clash."""
-    auto = _Source(Path("pycountry"), "", None)
+    auto = Source(Path("pycountry"), "", None)
     for country in pycountry.countries:
         code = country.alpha_3
         if code not in states:
@@ -366,7 +312,7 @@ def _add_iso_names(builder: _Builder, states: dict[str, Actor]) -> None:
 
 
 def _load_orgs(directory: Path, builder: _Builder, sectors: frozenset[str]) -> dict[str, str]:
-    data, source = _read(directory / "organisations.yaml", _OrgsFile)
+    data, source = read_model(directory / "organisations.yaml", _OrgsFile, "gazetteer")
     kinds: dict[str, str] = {}
     for i, entry in enumerate(data.organisations):
         loc: tuple[int | str, ...] = ("organisations", i)
@@ -390,7 +336,7 @@ def _load_orgs(directory: Path, builder: _Builder, sectors: frozenset[str]) -> d
 def _load_leaders(
     directory: Path, builder: _Builder, sectors: frozenset[str]
 ) -> dict[tuple[str, str], tuple[Holder, ...]]:
-    data, source = _read(directory / "leaders.yaml", _LeadersFile)
+    data, source = read_model(directory / "leaders.yaml", _LeadersFile, "gazetteer")
     offices: dict[tuple[str, str], list[Holder]] = {}
     for i, entry in enumerate(data.leaders):
         loc: tuple[int | str, ...] = ("leaders", i)
@@ -405,7 +351,7 @@ def _load_leaders(
     return {k: tuple(v) for k, v in offices.items()}
 
 
-def _check_subdivision(source: _Source, loc: tuple[int | str, ...], code: str) -> Any:
+def _check_subdivision(source: Source, loc: tuple[int | str, ...], code: str) -> Any:
     subdivision = pycountry.subdivisions.get(code=code)
     if subdivision is None:
         raise source.fail(loc, f"{code} is not an ISO 3166-2 subdivision code")
@@ -418,7 +364,7 @@ def _alpha3(alpha2: str) -> str:
 
 
 def _load_places(directory: Path, builder: _Builder) -> None:
-    data, source = _read(directory / "places.yaml", _PlacesFile)
+    data, source = read_model(directory / "places.yaml", _PlacesFile, "gazetteer")
     for i, entry in enumerate(data.places):
         loc: tuple[int | str, ...] = ("places", i)
         if entry.country and pycountry.countries.get(alpha_3=entry.country) is None:
@@ -455,7 +401,7 @@ def _local_base(name: str) -> str:
 
 
 def _load_subdivisions(directory: Path, builder: _Builder) -> None:
-    data, source = _read(directory / "subdivisions.yaml", _SubdivisionsFile)
+    data, source = read_model(directory / "subdivisions.yaml", _SubdivisionsFile, "gazetteer")
     no_bare = frozenset(map(key, data.no_bare))
     for i, code in enumerate(data.countries):
         if pycountry.countries.get(alpha_3=code) is None:
@@ -485,7 +431,7 @@ def _load_subdivisions(directory: Path, builder: _Builder) -> None:
         sense = Sense("place", None, Location(name=name, country=country, subdivision=sub.code))
         for alias in _variants([base], no_bare):
             generated.setdefault(key(alias), {}).setdefault(sub.code, (alias, sense))
-    auto = _Source(Path("pycountry"), "", None)
+    auto = Source(Path("pycountry"), "", None)
     for options in generated.values():
         if len({code[:2] for code in options}) == 1:  # shared by two countries: ambiguous
             alias, sense = options[min(options)]
@@ -508,7 +454,7 @@ def _variants(bases: Iterable[str], no_bare: frozenset[str]) -> Iterator[str]:
 def _load_sectors(
     directory: Path,
 ) -> tuple[dict[str, str], dict[str, str], dict[str, frozenset[str]]]:
-    data, source = _read(directory / "sectors.yaml", _SectorsFile)
+    data, source = read_model(directory / "sectors.yaml", _SectorsFile, "gazetteer")
     nouns: dict[str, str] = {}
     for sector, words in data.nouns.items():
         if not re.fullmatch(_SECTOR, sector):
@@ -583,7 +529,7 @@ def weapon_classes() -> tuple[WeaponClass, ...]:
 
 def load_weapons(directory: Path) -> tuple[WeaponClass, ...]:
     """The classes of weapons.yaml, most specific first; a bad file raises ConfigError."""
-    data, source = _read(directory / "weapons.yaml", _WeaponsFile)
+    data, source = read_model(directory / "weapons.yaml", _WeaponsFile, "gazetteer")
     out: list[WeaponClass] = []
     for i, entry in enumerate(data.weapons):
         systems = [r"[-\s]?".join(map(re.escape, re.split(r"[-\s]+", s))) for s in entry.systems]

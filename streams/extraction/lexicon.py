@@ -8,27 +8,24 @@ ConfigError naming the file, the line and the field.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, cast, get_args
 
-import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
-    ValidationError,
     field_validator,
 )
 
 from schemas.event import MODES, EventType
-from streams.errors import ConfigError
 from streams.extraction.morphology import ING, NOUN, PAST, Tag, noun_forms, verb_forms
-from streams.yamllines import line_of
+from streams.yamlfiles import Source, read_model
 
 VOCABULARY_DIR = Path(__file__).resolve().parents[1] / "data" / "vocabulary"
 TRIGGERS = "triggers.yaml"
@@ -240,69 +237,8 @@ class _TriggersFile(_Model):
     triggers: list[_Trigger] = Field(min_length=1)
 
 
-class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """A safe loader that refuses a key given twice in one mapping (YAML keeps the last)."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: set[Any] = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key {key!r}", key_node.start_mark
-                )
-            seen.add(key)
-        return cast(dict[Any, Any], super().construct_mapping(node, deep=deep))
-
-
-@dataclass
-class _Source:
-    """The parsed file, kept to point errors at the line of the field they concern."""
-
-    path: Path
-    text: str
-    data: Any
-
-    def fail(self, loc: tuple[int | str, ...], message: str) -> ConfigError:
-        where = ".".join(map(str, loc)) or "<root>"
-        label = self._label(loc)
-        where = f"{where} ({label})" if label else where
-        line = line_of(yaml.compose(self.text, Loader=_UniqueKeyLoader), loc)
-        return ConfigError(f"{self.path}:{line}: {where}: {message}")
-
-    def _label(self, loc: tuple[int | str, ...]) -> str:
-        """A trigger is named by its coding and subtype."""
-        if len(loc) < 2 or loc[0] != "triggers" or not isinstance(self.data, Mapping):
-            return ""
-        triggers = self.data.get("triggers")
-        if not isinstance(triggers, list) or not isinstance(loc[1], int):
-            return ""
-        entry = triggers[loc[1]] if loc[1] < len(triggers) else None
-        if not isinstance(entry, Mapping):
-            return ""
-        return " ".join(str(entry[k]) for k in ("coding", "subtype") if k in entry)
-
-
-def _read(path: Path) -> tuple[_TriggersFile, _Source]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as err:
-        raise ConfigError(f"{path}: cannot read vocabulary: {err.strerror}") from err
-    try:
-        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a safe loader
-    except yaml.MarkedYAMLError as err:
-        where = f"{path}:{err.problem_mark.line + 1}" if err.problem_mark else str(path)
-        what = ", ".join(filter(None, (err.context, err.problem)))
-        raise ConfigError(f"{where}: not valid YAML: {what}") from err
-    except yaml.YAMLError as err:
-        raise ConfigError(f"{path}: not valid YAML: {err}") from err
-    source = _Source(path, text, data)
-    try:
-        return _TriggersFile.model_validate(data), source
-    except ValidationError as err:
-        problem = err.errors(include_url=False)[0]
-        message = problem["msg"].removeprefix("Value error, ")
-        raise source.fail(tuple(problem["loc"]), message) from err
+def _read(path: Path) -> tuple[_TriggersFile, Source]:
+    return read_model(path, _TriggersFile, "vocabulary")
 
 
 def _context(items: list[str]) -> Context:
@@ -317,7 +253,7 @@ def _context(items: list[str]) -> Context:
 class _Compiler:
     """Turns the validated file into entries, checking what spans its sections."""
 
-    def __init__(self, data: _TriggersFile, source: _Source) -> None:
+    def __init__(self, data: _TriggersFile, source: Source) -> None:
         self.data = data
         self.source = source
         self.contexts: dict[tuple[str, ...], Context] = {}

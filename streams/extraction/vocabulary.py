@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from schemas.event import MODES, EventType, Severity
-from streams.extraction.gazetteer import _read
+from streams.yamlfiles import read_model
 
 VOCABULARY_DIR = Path(__file__).resolve().parents[1] / "data" / "vocabulary"
 
@@ -109,16 +109,16 @@ class TopicsFile(_Model):
 @cache
 def frames(directory: Path = VOCABULARY_DIR) -> FramesFile:
     """frames.yaml, validated."""
-    return _read(directory / "frames.yaml", FramesFile)[0]
+    return read_model(directory / "frames.yaml", FramesFile, "vocabulary")[0]
 
 
 @cache
 def subtypes(directory: Path = VOCABULARY_DIR) -> SubtypesFile:
     """subtypes.yaml, validated."""
-    return _read(directory / "subtypes.yaml", SubtypesFile)[0]
+    return read_model(directory / "subtypes.yaml", SubtypesFile, "vocabulary")[0]
 
 
 @cache
 def topics(directory: Path = VOCABULARY_DIR) -> TopicsFile:
     """topics.yaml, validated."""
-    return _read(directory / "topics.yaml", TopicsFile)[0]
+    return read_model(directory / "topics.yaml", TopicsFile, "vocabulary")[0]

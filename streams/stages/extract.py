@@ -29,7 +29,7 @@ from schemas import (
     Span,
 )
 from streams.extraction import coding
-from streams.extraction.classify import Trigger, main_trigger
+from streams.extraction.classify import NEGATED_MODE, Trigger, main_trigger
 from streams.extraction.dates import dating, event_date, published_late
 from streams.extraction.entities import locate
 from streams.extraction.features import clause_tokens
@@ -332,6 +332,10 @@ def _code(
     near: tuple[str, ...] = ()
     if frame is not None:
         near = (frame.lemma, *frame.objects, *([frame.complement] if frame.complement else []))
+    if root in ("SUPPORT", "COOPERATE") and _named(
+        coding.choose_subtype("AGREE", near, lemmas, lowered)
+    ) == "peace_agreement":
+        root = "AGREE"  # signing a peace deal: older PLOVER records code signing as SUPPORT
     if root in ("REQUEST", "REJECT"):
         mode = mode or coding.asked_mode(near, lemmas)
     elif subtype is None:
@@ -357,8 +361,8 @@ def _modal_coding(
     if factuality == "negated":
         if root == "REJECT":
             return root, "asserted", None, None  # "will not lift the ban": the refusal is the act
-        if root in coding.NEGATED_MODE:
-            return "REJECT", "asserted", coding.NEGATED_MODE[root], None
+        if root in NEGATED_MODE:
+            return "REJECT", "asserted", NEGATED_MODE[root], None
         return None  # "did not attack": no act
     if root == "THREATEN" and frame is not None and frame.lemma in _THREAT_VERBS:
         return root, "asserted", None, None  # "threatened to strike if ...": made now
