@@ -17,13 +17,6 @@ KINETIC = frozenset(
 # Mass casualties: ten or more killed, or a hundred or more injured (geo-dev convention 11).
 MASS_KILLED = 10
 MASS_INJURED = 100
-# Words that say a cyberattack hit a state's critical infrastructure.
-_CRITICAL_INFRASTRUCTURE = frozenset(
-    "grid electricity power utility utilities water hospital hospitals ministry ministries "
-    "customs tax treasury pipeline railway railways airport airports port ports election "
-    "elections government parliament central bank banks nuclear telecom telecommunications "
-    "energy gas".split()
-)
 # What an actor says it will do that hurts: a threat, with the mode of what is threatened.
 THREAT_MODE: dict[str, str] = {
     "ASSAULT": "violence",
@@ -31,11 +24,6 @@ THREAT_MODE: dict[str, str] = {
     "COERCE": "restrict",
     "SANCTION": "restrict",
 }
-_YIELD_RETREAT = frozenset(
-    "withdraw withdrawal pull retreat release free ceasefire cease-fire truce armistice disarm "
-    "demobilize demobilise resign resignation quit step evacuate leave hand return "
-    "swap exchange access corridor".split()
-)
 
 
 def choose_subtype(
@@ -89,7 +77,7 @@ def yield_root(lemmas: Collection[str], triggers: Sequence[Trigger]) -> str:
     for t in triggers:
         if t.root in ("CONCEDE", "RETREAT"):
             return t.root
-    return "RETREAT" if _YIELD_RETREAT & set(lemmas) else "CONCEDE"
+    return "RETREAT" if set(subtypes().retreat_words) & set(lemmas) else "CONCEDE"
 
 
 def mode_of(
@@ -137,7 +125,7 @@ def severity(
         killed, injured = killed_or_injured(quantities)
         if killed >= MASS_KILLED or injured >= MASS_INJURED:
             return "critical"
-    if name == "cyberattack" and _CRITICAL_INFRASTRUCTURE & set(lemmas):
+    if name == "cyberattack" and set(subtypes().critical_infrastructure) & set(lemmas):
         return "high"
     if subtype is not None:
         return subtype.severity

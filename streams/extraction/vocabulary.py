@@ -50,11 +50,16 @@ class FramesFile(_Model):
     pronouns: Lemmas
     time_words: Lemmas
     official_nouns: Lemmas
+    threat_verbs: Lemmas
+    test_verbs: Lemmas
+    blame_verbs: Lemmas
+    reaction_objects: Lemmas
 
     _check = field_validator(
         "speech", "report_nouns", "planning", "aspect", "failure", "object_control",
         "light_subject", "light_verbs", "instruments", "sources", "target_prepositions",
         "place_prepositions", "conditional", "pronouns", "time_words", "official_nouns",
+        "threat_verbs", "test_verbs", "blame_verbs", "reaction_objects",
     )(_lemmas)  # fmt: skip
 
 
@@ -95,6 +100,8 @@ class SubtypesFile(_Model):
     subtypes: list[Subtype]
     asked_modes: dict[Literal["meet", "yield", "assist", "change"], Lemmas]
     threat_modes: dict[Literal["expel", "relations", "arrest", "restrict", "violence"], Lemmas]
+    critical_infrastructure: Lemmas
+    retreat_words: Lemmas
     root_severity: dict[EventType, Severity]
     root_headline: dict[EventType, list[str]]
 

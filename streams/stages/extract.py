@@ -332,9 +332,10 @@ def _code(
     near: tuple[str, ...] = ()
     if frame is not None:
         near = (frame.lemma, *frame.objects, *([frame.complement] if frame.complement else []))
-    if root in ("SUPPORT", "COOPERATE") and _named(
-        coding.choose_subtype("AGREE", near, lemmas, lowered)
-    ) == "peace_agreement":
+    if (
+        root in ("SUPPORT", "COOPERATE")
+        and _named(coding.choose_subtype("AGREE", near, lemmas, lowered)) == "peace_agreement"
+    ):
         root = "AGREE"  # signing a peace deal: older PLOVER records code signing as SUPPORT
     if root in ("REQUEST", "REJECT"):
         mode = mode or coding.asked_mode(near, lemmas)
@@ -364,7 +365,7 @@ def _modal_coding(
         if root in NEGATED_MODE:
             return "REJECT", "asserted", NEGATED_MODE[root], None
         return None  # "did not attack": no act
-    if root == "THREATEN" and frame is not None and frame.lemma in _THREAT_VERBS:
+    if root == "THREATEN" and frame is not None and frame.lemma in frames().threat_verbs:
         return root, "asserted", None, None  # "threatened to strike if ...": made now
     hostile = root in _HOSTILE or root == "THREATEN"
     if hostile and (factuality == "planned" or (frame and frame.conditional)):
@@ -377,14 +378,8 @@ def _modal_coding(
     return root, factuality, None, None
 
 
-# Verbs that make a threat by saying it, whatever it is conditional on.
-_THREAT_VERBS = frozenset({"threaten", "warn", "vow", "pledge", "swear", "promise"})
-# What a threat to test weapons threatens: more tests, not force against anyone.
-_TESTS = frozenset({"launch", "test", "test-fire", "fire", "conduct", "carry"})
-
-
 def _threatens_a_test(frame: Frame | None) -> bool:
-    return frame is not None and frame.complement in _TESTS and not frame.recipients
+    return frame is not None and frame.complement in frames().test_verbs and not frame.recipients
 
 
 def _said_by_actor(sentence: Sentence, frame: Frame | None, actors: list[Actor]) -> bool:
@@ -504,7 +499,7 @@ def _read_clause(
 
 def _reactions_without_target(drafts: list[Draft]) -> list[Draft]:
     vocab = frames()
-    event_words = set(vocab.instruments) | {"launch", "test", "move", "action", "decision"}
+    event_words = set(vocab.instruments) | set(vocab.reaction_objects)
     return [
         d
         for d in drafts
@@ -537,10 +532,6 @@ def _aimed_at(draft: Draft) -> bool:
     return draft.root in _HOSTILE and bool(draft.actors) and not draft.historical
 
 
-# Verbs that name the author of an act without doing it: "police blamed al-Shabaab".
-_BLAME = frozenset({"blame", "accuse", "attribute", "hold", "suspect", "link", "tie"})
-
-
 def _attribute(drafts: list[Draft]) -> None:
     """An attack told without its attacker has the party the article blames for it ("police
     blamed al-Shabaab") or that claims it ("the group claimed responsibility")."""
@@ -551,7 +542,7 @@ def _attribute(drafts: list[Draft]) -> None:
     for d in drafts:
         if d.historical:
             continue
-        if d.predicate in _BLAME and d.recipients:
+        if d.predicate in frames().blame_verbs and d.recipients:
             parties = d.recipients
         elif d.predicate in ("claim", "admit") and "responsibility" in d.objects and d.actors:
             parties = d.actors
