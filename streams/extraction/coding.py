@@ -17,6 +17,9 @@ KINETIC = frozenset(
 # Mass casualties: ten or more killed, or a hundred or more injured (geo-dev convention 11).
 MASS_KILLED = 10
 MASS_INJURED = 100
+# Acts done by saying them: told apart by who says them, and not located by the places they
+# talk about.
+STATEMENTS = frozenset({"ACCUSE", "REQUEST", "REJECT", "SUPPORT", "THREATEN", "AGREE"})
 # What an actor says it will do that hurts: a threat, with the mode of what is threatened.
 THREAT_MODE: dict[str, str] = {
     "ASSAULT": "violence",

@@ -9,6 +9,7 @@ from typing import Any
 
 from schemas import Actor, CanonicalEvent, EventMention, QuantityReport
 from schemas.event import SEVERITY_ORDER
+from streams.extraction.coding import STATEMENTS
 from streams.stages.state import State
 
 # How far apart two reports' event dates may be and still be one event. A launch or a
@@ -22,8 +23,7 @@ ONGOING_SUBTYPES = frozenset(
 )
 
 
-# Statements are told apart by who makes them; acts by where they happen.
-_STATEMENTS = frozenset({"ACCUSE", "REQUEST", "REJECT", "SUPPORT", "THREATEN", "AGREE"})
+# Statements (coding.STATEMENTS) are told apart by who makes them; acts by where they happen.
 # Roots whose modes are different kinds of act: a weapons test is no troop deployment.
 _KIND_BY_MODE = frozenset({"MOBILIZE", "SANCTION", "RETREAT", "PROTEST"})
 
@@ -42,7 +42,7 @@ def anchor(mention: EventMention) -> str:
     actors = [a.code for a in mention.actors]
     recipients = [a.code for a in mention.recipients]
     place = mention.location.country if mention.location else None
-    if mention.event_type in _STATEMENTS:
+    if mention.event_type in STATEMENTS:
         order = [*actors[:1], place, *recipients[:1]]
     else:
         order = [place, *recipients[:1], *actors[:1]]

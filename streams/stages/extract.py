@@ -52,8 +52,6 @@ _HOSTILE = frozenset(coding.THREAT_MODE)
 _SYMMETRIC = frozenset({"CONSULT", "COOPERATE", "AGREE"})
 # Acts whose forces are theirs even in the passive ("troops were deployed").
 _FORCES = frozenset({"MOBILIZE", "RETREAT"})
-# Statements: they happen where they are said, which the text rarely names.
-_STATEMENTS = frozenset({"ACCUSE", "REQUEST", "REJECT", "SUPPORT", "THREATEN", "AGREE"})
 # Reactions whose object is often another act of the article ("condemned the launch").
 _REACTIONS = frozenset({"ACCUSE", "REQUEST", "SANCTION", "THREATEN", "REJECT"})
 _COUNTED = frozenset({"MOBILIZE", "ASSAULT", "AID", "COERCE", "PROTEST", "SANCTION", "RETREAT"})
@@ -238,7 +236,7 @@ def _struck(
 def _place(sentence: Sentence, root: str, frame: Frame | None) -> Location | None:
     """Where the act happened, read from its own clause: not from the speaker's words
     ("speaking from the command centre in Ankara"), nor from clauses about other acts."""
-    if root in _STATEMENTS:
+    if root in coding.STATEMENTS:
         return None  # a statement is not located by the places it talks about
     if frame is None or sentence.doc is None:
         return locate(sentence.text, sentence.entities, None)
@@ -613,7 +611,7 @@ def _same_act(a: Draft, b: Draft) -> bool:
         return False
     if a.root != "ASSAULT" and a.subtype and b.subtype and a.subtype_name != b.subtype_name:
         return False  # a test is no deployment; an attack is one act whatever its weapons
-    if a.root in _STATEMENTS and a.subtype_name != b.subtype_name:
+    if a.root in coding.STATEMENTS and a.subtype_name != b.subtype_name:
         return False
     return True
 
