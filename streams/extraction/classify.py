@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
-from typing import Literal
 
 from schemas.event import EventType
-from streams.extraction.caseless import Caseless
 from streams.extraction.lexicon import HEADS, Entry
 from streams.extraction.morphology import ING, NOUN, PAST, Tag, verb_forms
 
@@ -86,10 +83,6 @@ _RELATIVE_PRONOUNS = frozenset("who which whom whose".split())
 _CLAUSE_WORDS = _RELATIVE_PRONOUNS | _BEFORE_NOW | _TRAIL | frozenset("as over ahead in so".split())
 _RELATIVE_END = re.compile(r",|\s(?:was|were|is|are|has|have|had|will|would)\s", re.IGNORECASE)
 _PARENTHETICAL = re.compile(r"\s[—–]\s[^—–]*?\s[—–]\s|\([^)]*\)")
-_SPOKEN_NEGATION = Caseless(  # for reading(): a negation anywhere in the clause before
-    r"(?:\b(?:not|never|no longer|without|neither|nor|no|fail(?:s|ed)? to|"
-    r"den(?:y|ies|ied) (?:having|that)|\w+n['’]t)\b)(?:\s+[\w-]+){0,3}\s+$"
-)
 
 
 @dataclass(frozen=True)
@@ -482,83 +475,3 @@ def classify_sentence(text: str) -> str | None:
     triggers = find_triggers(text)
     trigger = main_trigger(triggers)
     return coding(text, trigger, triggers).root if trigger else None
-
-
-# --- is the reported event current? ----------------------------------------------------------
-
-Reading = Literal["current", "negated", "hypothetical", "future", "past"]
-
-_CLAUSE_MARKS = ',;:—–()“”"'
-_LAST_MARK = re.compile(rf"[{_CLAUSE_MARKS}](?=[^{_CLAUSE_MARKS}]*$)")
-_HEDGED = re.compile(
-    # case-sensitive so that the month "May" is not read as the modal "may"
-    r"\b(?:will|would|could|may|might|should|can|shall|[Pp]lan(?:s|ned|ning)? to|intend\w*|"
-    r"threaten\w* to|vow\w* to|pledg\w* to|promis\w* to|prepar\w* (?:to|for)|ready to|"
-    r"expected to|likely|possibl[ey]|potential|[Ii]f|[Uu]nless|whether|consider\w*|propos\w*|"
-    r"seek\w* to|aim\w* to|[Aa]bility to|capab\w*|[Ww]ants? to|wanted to|hop(?:e|es|ed|ing) to|"
-    r"aims? to|in order to|designed to|set to|going to|about to)\b"
-)
-_INFINITIVE = re.compile(r"\bto\s+(?:\w+ly\s+)?$")
-_REPORTED = re.compile(r"\b(?:said|says|told|announced|stated|insisted|declared)\b")
-_PAST = Caseless(
-    r"\b(?:last (?:year|decade)['’]?s?|previous|prior|former|anniversary|recall\w*|"
-    r"in the past|earlier(?! (?:this|today|on|in the)))\b|\blast\s+$"
-)
-_YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
-# a year the event is put in: "in 2017", "in September 2017", "since late 2023"
-_YEAR_AFTER = re.compile(r"\b(?:in|since)\s+(?:[A-Za-z]+\s+){0,2}((?:19|20)\d\d)\b")
-_PAST_AFTER = re.compile(
-    r"\W*(?:[\w-]+\s+){0,3}?(?:last (?:year|month|decade)|years? ago|months? ago)\b",
-    re.IGNORECASE,
-)
-_AGO = re.compile(r"\b(?:years?|months?|decades?) ago\b", re.IGNORECASE)
-# an imagined event: a war game's scenario, or what an attack "could" bring about
-_IMAGINED = re.compile(r"\b(?:simulat\w+|scenario|tabletop|war[- ]gam\w+|hypothetical)\b", re.I)
-# Words every match of the patterns above holds: in lower-cased ASCII text, a substring test
-# rules most sentences out before any regex runs. (Not in other text: re.IGNORECASE matches
-# 's' to 'ſ' and 'i' to 'ı', which lower() keeps.)
-_PAST_AFTER_KEYS = ("last", "ago")
-_IMAGINED_KEYS = ("simulat", "scenario", "tabletop", "gam", "hypothetical")
-_MODAL_AFTER = re.compile(r"[^,;]{0,40}?\b(?:could|would|might|may)\s+\w+", re.IGNORECASE)
-
-
-def reading(
-    text: str, trigger: Trigger, published: date | None, *, spoken: bool = False
-) -> Reading:
-    """Whether the sentence reports the trigger's event as happening now, or not at all.
-
-    `spoken` marks an act done by saying it (a refusal, a promise, a threat read from "will"):
-    "said it would not hold talks" refuses now, so neither the negation nor the modal defers it.
-    """
-    start = trigger.start
-    lowered = text.lower()
-    unsure = not text.isascii()  # whether substring tests can rule patterns out (see above)
-    mark = _LAST_MARK.search(text, 0, start)
-    cut = mark.start() + 1 if mark else 0
-    window = text[max(cut, start - 80) : start]
-    if cut < start - 80:
-        window = window.partition(" ")[2]  # never start reading mid-word
-    refusal = spoken and trigger.negated
-    if (trigger.negated or _SPOKEN_NEGATION.search(window + " ")) and not refusal:
-        return "negated"
-    said = _REPORTED.search(window)
-    if not (said and (spoken or trigger.entry.speech)) and (
-        _HEDGED.search(window) or _INFINITIVE.search(window)
-    ):
-        return "hypothetical"
-    imagined = unsure or any(key in lowered for key in _IMAGINED_KEYS)
-    if (imagined and _IMAGINED.search(text)) or (
-        not trigger.verbal and _MODAL_AFTER.match(text, trigger.end)  # "an attack could ..."
-    ):
-        return "hypothetical"
-    if unsure or any(key in lowered for key in _PAST_AFTER_KEYS):
-        if _PAST_AFTER.match(text, trigger.end):
-            return "past"
-    if _PAST.search(window) or ((unsure or "ago" in lowered) and _AGO.search(text)):
-        return "past"
-    if "19" not in text and "20" not in text:
-        return "current"  # no year is named (every year pattern holds one of the two)
-    years = [*_YEAR.findall(window), *_YEAR_AFTER.findall(text, trigger.end)]
-    if any(published is None or int(y) < published.year for y in years):
-        return "past"
-    return "current"

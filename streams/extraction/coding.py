@@ -11,9 +11,6 @@ from streams.extraction.classify import Trigger
 from streams.extraction.vocabulary import Subtype, subtypes
 
 CRITICAL_WEAPONS = frozenset({"ICBM", "SLBM", "IRBM", "hypersonic"})
-KINETIC = frozenset(
-    {"airstrike", "missile_strike", "drone_strike", "shelling", "armed_clash", "bombing"}
-)
 # Mass casualties: ten or more killed, or a hundred or more injured (geo-dev convention 11).
 MASS_KILLED = 10
 MASS_INJURED = 100

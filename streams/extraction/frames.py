@@ -63,10 +63,6 @@ class Frame:
     themes: tuple[Party, ...] = field(default=())  # "of" phrases of a nominal act
 
 
-def _children(token: Token, deps: frozenset[str]) -> list[Token]:
-    return [c for c in token.children if c.dep_ in deps]
-
-
 def _name_span(token: Token) -> tuple[int, int]:
     """The characters of the phrase a party's head names: its modifiers, an "of" phrase,
     not its relative clauses, appositions or other prepositional phrases."""
