@@ -146,17 +146,25 @@ def test_parent_death_leaves_no_orphan(ending: str) -> None:
         print(broker.pid, flush=True)
         if {ending!r} == "sigkill":
             time.sleep(60)
+        else:
+            sys.stdin.readline()  # exit when the test says so, not before it looked
         """
     )
     parent = subprocess.Popen(
-        [sys.executable, "-c", script], cwd=REPO, stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", script],
+        cwd=REPO,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
-    assert parent.stdout is not None
+    assert parent.stdout is not None and parent.stdin is not None
     pid = int(parent.stdout.readline())
     try:
         assert _alive(pid)
         if ending == "sigkill":
             parent.send_signal(signal.SIGKILL)
+        else:
+            parent.stdin.close()
         parent.wait(10)
         assert _wait_gone(pid, within=5), f"tansu {pid} outlived its parent"
     finally:
