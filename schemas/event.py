@@ -10,6 +10,8 @@ from pydantic import Field, model_validator
 from schemas.base import Payload, UtcDatetime
 
 Severity = Literal["info", "low", "medium", "high", "critical"]
+EventStatus = Literal["open", "retired"]
+
 SEVERITY_ORDER: dict[str, int] = {"info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
 
 EventType = Literal[
@@ -227,8 +229,23 @@ class CanonicalEvent(Payload):
     last_received_at: UtcDatetime | None = Field(
         default=None, description="When a worker received the article behind the last update."
     )
+    status: EventStatus = Field(
+        default="open",
+        description="open: the event as it stands. retired: a later report showed this event "
+        "and `merged_into` are one; its reports now belong to that event and this id gets no "
+        "further updates.",
+    )
+    merged_into: str | None = Field(
+        default=None, description="For a retired event: the event that now holds its reports."
+    )
+    merged_from: list[str] = Field(
+        default_factory=list,
+        description="Ids of the events retired into this one, so a consumer can follow them.",
+    )
 
     @model_validator(mode="after")
     def _mode_belongs_to_root(self) -> CanonicalEvent:
         _check_mode(self.event_type, self.mode)
+        if (self.status == "retired") != (self.merged_into is not None):
+            raise ValueError("a retired event names the event it merged into; an open one does not")
         return self

@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from datetime import datetime
 
 
-def stream_time(when: datetime | None, message_timestamp: float | None) -> float:
-    """Epoch seconds of a record: its own time when it has one, else the Kafka timestamp."""
-    if when is not None:
-        return when.timestamp()
-    return float(message_timestamp or 0.0)
+class StreamClock:
+    """Stream time per partition: the latest record time it has seen, so it never runs
+    backwards. A record's time is its own (an article's publication) or, without one, its
+    broker timestamp. A report that arrives late is matched by its own dates; only expiry
+    goes by this clock, so a late report cannot revive state that already expired."""
+
+    def __init__(self) -> None:
+        self._marks: dict[Hashable, float] = {}
+
+    def advance(self, partition: Hashable, own: datetime | None, timestamp: float | None) -> float:
+        """Stream time on `partition` after a record with these times."""
+        at = own.timestamp() if own is not None else float(timestamp or 0.0)
+        now = max(self._marks.get(partition, at), at)
+        self._marks[partition] = now
+        return now
+
+    def now(self, partition: Hashable, timestamp: float | None) -> float:
+        """Stream time on `partition` for a record whose own time could not be read."""
+        return self._marks.get(partition, float(timestamp or 0.0))

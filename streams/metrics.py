@@ -53,7 +53,7 @@ class Metrics:
         )
         self.events = Counter(
             "geoevents_canonical_events_total",
-            "Canonical events created or updated",
+            "Canonical event records written: new, updated, or retired into another event",
             ["change"],
             registry=r,
         )

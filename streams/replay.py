@@ -1,4 +1,4 @@
-"""Replay: run every stage in-process over input files, with dict-backed state and no broker."""
+"""Replay: the pipeline in-process over input files, in published order, with no broker."""
 
 from __future__ import annotations
 
@@ -6,18 +6,17 @@ import json
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from schemas import Alert, Article, ArticleRecord, CanonicalEvent, DeadLetter, EventMention
 from streams.errors import GeoeventsError
 from streams.feed import RawRecord
+from streams.pipeline import ARTICLE_ID, STEPS, TOPICS
 from streams.rules import RuleSet
+from streams.runner import Runner
 from streams.settings import Settings
-from streams.stages import alerts, events, extract, intake, stories
-from streams.stages.dead_letters import dead_letter
-from streams.stages.state import ExpiringState, sweep_interval
+from streams.stages import extract, intake
 
 # Articles whose sentences are parsed together: a parse of a few dozen sentences costs about
 # half as much per sentence as one of two or three (docs/extraction.md#speed).
@@ -30,115 +29,80 @@ class ReplayResult:
 
     articles: list[dict[str, Any]] = field(default_factory=list)
     mentions: list[EventMention] = field(default_factory=list)
+    """Each mention once, linked to the event it ended in."""
     events: dict[str, CanonicalEvent] = field(default_factory=dict)
+    """The latest record of every event, as the compacted topic keeps it (retired included)."""
     alerts: list[Alert] = field(default_factory=list)
     dead_letters: list[DeadLetter] = field(default_factory=list)
 
+    @property
+    def open_events(self) -> dict[str, CanonicalEvent]:
+        """The events as they stand: the retired ones left out."""
+        return {k: e for k, e in self.events.items() if e.status == "open"}
+
 
 class Replay:
-    """The stages wired in-process, in the order the topics connect them in a worker."""
+    """The pipeline in-process (streams/runner.py), fed in published order."""
 
     def __init__(self, settings: Settings, rules: RuleSet) -> None:
         self.settings = settings
-        self.rules = rules
-        self.stories = stories.StoryStage(ExpiringState({}), ExpiringState({}), settings.state)
-        self.blocks = ExpiringState({})
-        self.paged = ExpiringState({})
-        self.result = ReplayResult()
+        self.runner = Runner(settings, rules)
         # Seconds spent extracting each accepted article (its share of the batch parse
         # included), when a benchmark asks for them.
         self.extract_seconds: list[float] | None = None
-        self._ahead_share = 0.0
-        self._swept = 0.0
-        windows = settings.state
-        self._sweep_every = sweep_interval(
-            min(windows.duplicate_window_seconds, windows.story_window_seconds)
-        )
 
     def run(self, records: Iterable[RawRecord]) -> ReplayResult:
-        """Process records in published_at order (input order for ties and missing dates)."""
+        """Process records in published_at order (input order for ties and missing dates),
+        each to the end of the pipeline before the next."""
         ordered = _in_time_order(records, self.settings)
-        for i, (now, record, article) in enumerate(ordered):
+        runner, share = self.runner, 0.0
+        for i, (now, record, _) in enumerate(ordered):
             if i % READ_AHEAD == 0:  # parse the next articles' sentences in one batch
                 ahead = [a for _, _, a in ordered[i : i + READ_AHEAD] if isinstance(a, Article)]
                 started = time.perf_counter()
                 extract.read_ahead(ahead)
-                self._ahead_share = (time.perf_counter() - started) / max(1, len(ahead))
-            self._one(now, record, article)
-            if now - self._swept >= self._sweep_every:
-                self._sweep(now)
-        return self.result
-
-    def _sweep(self, now: float) -> None:
-        # As the worker's agents do: expired state goes, so memory stays bounded.
-        self._swept = now
-        self.stories.sweep(now)
-        for state in (self.blocks, self.paged):
-            state.sweep(now)
-
-    def _one(self, now: float, record: RawRecord, article: Any) -> None:
-        key = record.key
-        if isinstance(article, GeoeventsError):
-            self._reject("intake", article, record, now)
-            return
-        stage = "stories"
-        try:
-            stored = self.stories.assign(intake.to_record(article), now)
-            stage = "extract"
-            started = time.perf_counter()
-            mentions = extract.extract(stored)
+                share = (time.perf_counter() - started) / max(1, len(ahead))
+            done = len(runner.seconds["extract"])
+            runner.send("articles", record.key, record.value, now, record.origin)
+            runner.run()
             if self.extract_seconds is not None:
-                self.extract_seconds.append(time.perf_counter() - started + self._ahead_share)
-            stage = "events"
-            self._merge(mentions, now)
-        except Exception as err:
-            self._reject(stage, err, record, now)
-            return
-        self.result.articles.append(_article_row(stored, key))
+                self.extract_seconds += [s + share for s in runner.seconds["extract"][done:]]
+        return collect(runner)
 
-    def _merge(self, mentions: list[EventMention], now: float) -> None:
-        window = self.settings.state.event_window_seconds
-        for mention in mentions:
-            merged = events.merge_mention(mention, self.blocks, now, window)
-            self.result.mentions.append(merged.mention)
-            if merged.event is None:
-                continue
-            self.result.events[merged.event.event_id] = merged.event
-            alert = alerts.evaluate(
-                merged.event,
-                self.rules,
-                self.paged,
-                now,
-                window,
-                created_at=datetime.fromtimestamp(now, UTC),
-            )
-            if alert is not None:
-                self.result.alerts.append(alert)
 
-    def _reject(self, stage: str, err: BaseException, record: RawRecord, now: float) -> None:
-        failed_at = datetime.fromtimestamp(now, UTC)
-        letter = dead_letter(
-            stage, err, record.value, key=record.key, topic=record.origin, failed_at=failed_at
-        )
-        self.result.dead_letters.append(letter)
-        self.result.articles.append(
-            {
-                "article_id": _key_text(record.key),
-                "status": "dead_letter",
-                "story_id": None,
-                "duplicate_of": None,
-                "stage": stage,
-                "reason": letter.reason,
-                "origin": record.origin,
-            }
-        )
+def collect(runner: Runner) -> ReplayResult:
+    """What a runner sent, as replay's five files hold it."""
+    result = ReplayResult()
+    sent = runner.sent
+    mentions: dict[str, EventMention] = {}
+    for message in sent["mentions"]:
+        mention = EventMention.model_validate_json(message.value)
+        mentions[mention.mention_id] = mention  # a relinked mention replaces its first link
+    result.mentions = list(mentions.values())
+    for message in sent["canonical"]:
+        event = CanonicalEvent.model_validate_json(message.value)
+        result.events[event.event_id] = event
+    result.alerts = [Alert.model_validate_json(m.value) for m in sent["alerts"]]
+    letters = [DeadLetter.model_validate_json(m.value) for m in sent["articles_dlq"]]
+    result.dead_letters = letters
+    rows = {}
+    for message in sent["storied"]:
+        record = ArticleRecord.model_validate_json(message.value)
+        rows[record.article.id] = _article_row(record)
+    for letter in letters:
+        if TOPICS[STEPS[letter.stage].source].key != ARTICLE_ID:
+            continue  # one mention failed: its article was accepted
+        key = _key_text(letter.key)
+        rows[key or f"#{len(rows)}"] = _rejected_row(letter, key)
+    result.articles = list(rows.values())
+    return result
 
 
 def _key_text(key: bytes | None) -> str | None:
     return key.decode("utf-8", "replace") if key is not None else None
 
 
-def _article_row(record: ArticleRecord, key: bytes | None) -> dict[str, Any]:
+def _article_row(record: ArticleRecord) -> dict[str, Any]:
     return {
         "article_id": record.article.id,
         "status": "accepted",
@@ -148,6 +112,18 @@ def _article_row(record: ArticleRecord, key: bytes | None) -> dict[str, Any]:
         "published_at": (
             record.article.published_at.isoformat() if record.article.published_at else None
         ),
+    }
+
+
+def _rejected_row(letter: DeadLetter, key: str | None) -> dict[str, Any]:
+    return {
+        "article_id": key,
+        "status": "dead_letter",
+        "story_id": None,
+        "duplicate_of": None,
+        "stage": letter.stage,
+        "reason": letter.reason,
+        "origin": letter.topic,
     }
 
 

@@ -69,18 +69,25 @@ def asyncapi(topics: TopicSettings) -> dict[str, Any]:
             "canonical event id; none for a mention that belongs to no event",
             "event_mention",
             "Every extracted event mention with its evidence, one per act per article. News "
-            "(factuality asserted, historical false, confidence at least 0.5, with a party or a "
-            "place) is merged into a canonical event; a plan, a possibility, a negated act or "
+            "(factuality asserted, historical false) is merged into a canonical event; with "
+            "confidence below 0.5, or with no party or place, it may join an event but not open "
+            "one, and until it joins it has no event_id. A plan, a possibility, a negated act or "
             "history only links to an open event that matches it (event_id, and the event does "
-            "not count it), else has no event_id. confidence is calibrated: the share of such "
-            "mentions whose event type is right.",
+            "not count it), else has no event_id. When a later report moves a mention to another "
+            "event, or retires its event into another, the mention is sent again with its new "
+            "event_id: the last record per mention_id holds. confidence is calibrated: the share "
+            "of such mentions whose event type is right.",
         ),
         "canonical": _channel(
             topics.canonical,
             "canonical event id",
             "canonical_event",
             "The latest state of each canonical event; compacted, so the last record per key "
-            "is the event.",
+            "is the event. Which reports make one event does not depend on the order they "
+            "arrive in. When a late report shows two open events are one, the older survives "
+            "(its merged_from lists the other) and the other gets a last record with status "
+            "retired and merged_into naming the survivor; a retired id is never updated or "
+            "reused. Records are sent retired first, then the survivor.",
             {"cleanup.policy": ["compact"]},
         ),
         "alerts": _channel(

@@ -185,12 +185,7 @@ class Settings(BaseSettings):
 
     def consumed_topics(self) -> list[str]:
         """Every topic the worker's group consumes: drained when all of them are committed."""
-        return [
-            self.topics.articles,
-            self.topics.canonical,
-            self.topics.alerts,
-            *self.internal_topics().values(),
-        ]
+        return [self.topics.articles, self.topics.alerts, *self.internal_topics().values()]
 
     @property
     def broker_url(self) -> str:

@@ -1,33 +1,45 @@
-"""Faust tables behind each stage's state, each co-partitioned with the topic its agent reads."""
+"""Faust tables behind the steps' state, each co-partitioned with the topic its agent reads."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from typing import Any
 
 from aiokafka.partitioner import murmur2
 
 from streams.app import app, settings
+from streams.pipeline import PIPELINE, TOPICS
 from streams.stages.state import ExpiringState, sweep_interval
 
 
-def _state(name: str, help_text: str, partitions: int | None = None) -> ExpiringState:
-    table = app.Table(
+def _table(name: str, help_text: str, partitions: int) -> Any:
+    return app.Table(
         name,
         default=None,
-        partitions=partitions or settings.topics.partitions,
+        partitions=partitions,
         # str keys and plain JSON values: both go through Faust's json codec.
         key_type=str,
         value_type=None,
         help=help_text,
     )
-    return ExpiringState(table)
 
 
-copies = _state("first-copies", "First copies with their MinHash signature and story", 1)
-stories = _state("stories", "Open stories' bounded centroids, and each article's story", 1)
-blocks = _state("event-blocks", "Open canonical events per blocking key")
-paged = _state("paged", "Highest severity evaluated per canonical event")
-delivered = _state("delivered", "Alert and channel pairs already delivered")
+def _partitions(source: str) -> int:
+    return TOPICS[source].partitions or settings.topics.partitions
+
+
+by_name: dict[str, Any] = {
+    table.name: _table(table.name, table.help, _partitions(step.source))
+    for step in PIPELINE
+    for table in step.tables
+}
+"""The pipeline's tables (pipeline.Step.tables) by name."""
+
+delivered = ExpiringState(
+    _table("delivered", "Alert and channel pairs already delivered", _partitions("alerts")),
+    time.time,
+)
 
 
 class Sweeper:

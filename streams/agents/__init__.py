@@ -1,1 +1,1 @@
-"""Thin Faust agents, one per stage; each decodes, calls a stage module and sends results."""
+"""Faust agents: one per pipeline step (steps.py), and delivery to channels (deliver.py)."""

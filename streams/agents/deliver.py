@@ -8,7 +8,7 @@ from typing import Any
 from schemas import Alert, DeadLetter
 from streams import tables, topics
 from streams.app import app, metrics, settings
-from streams.clock import stream_time
+from streams.clock import StreamClock
 from streams.delivery import open_dispatcher
 from streams.dlq import dead_letters
 from streams.outbox import Outbox
@@ -47,6 +47,7 @@ async def deliver(stream: Any) -> None:
             settings.delivery.max_pending,
         )
         watcher = asyncio.create_task(outbox.watch(app.flow_control.is_active))
+        clock = StreamClock()
         try:
             async for event in manual.events():
                 await outbox.wait_for_room()
@@ -57,7 +58,8 @@ async def deliver(stream: Any) -> None:
                 origin = Origin(
                     message.key, message.value, message.topic, message.partition, message.offset
                 )
-                now = stream_time(alert.created_at if alert else None, message.timestamp)
+                created = alert.created_at if alert else None
+                now = clock.advance(message.partition, created, message.timestamp)
                 await outbox.take(event, alert, origin, now)
         finally:
             watcher.cancel()

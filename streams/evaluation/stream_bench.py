@@ -24,8 +24,8 @@ from streams.broker import EmbeddedBroker, ensure_topics, free_port, service_top
 from streams.demo import start_worker, stop_worker, wait_ready
 from streams.feed import RawRecord, publish
 from streams.lag import wait_drained
-from streams.replay import Replay
 from streams.rules import get_rules
+from streams.runner import Runner
 from streams.settings import Settings, TopicSettings
 
 STATES = [
@@ -115,18 +115,17 @@ def replay_memory(total: int, checkpoints: list[int], words: int) -> list[dict[s
     An hour of stream time per article, so the default windows (7 days for copies, 30 for
     events) fill after 720 articles and memory should stay flat after that.
     """
-    replay = Replay(Settings(), get_rules())
+    runner = Runner(Settings(), get_rules())
     rows = []
     started = time.perf_counter()
     done = 0
     marks = sorted(checkpoints)
     for record, _ in synthetic_stream(total, words=words):
-        replay.run([record])
-        # Replay keeps every output in memory for its files; a benchmark of state must not.
-        replay.result.articles.clear()
-        replay.result.mentions.clear()
-        replay.result.alerts.clear()
-        replay.result.events.clear()
+        runner.send("articles", record.key, record.value, time.time(), record.origin)
+        runner.run()
+        # The runner keeps every record it sent; a benchmark of state must not.
+        runner.sent.clear()
+        runner.seconds.clear()
         done += 1
         if marks and done == marks[0]:
             marks.pop(0)
@@ -136,8 +135,8 @@ def replay_memory(total: int, checkpoints: list[int], words: int) -> list[dict[s
                     "articles": done,
                     "rss_mb": rss_bytes() / 2**20,
                     "articles_per_s": done / elapsed,
-                    "copies": len(replay.stories.copies.state),
-                    "event_blocks": len(replay.blocks),
+                    "copies": len(runner.tables["first-copies"]),
+                    "event_blocks": len(runner.tables["event-blocks"]),
                 }
             )
     return rows

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -11,23 +12,32 @@ from schemas import Alert, AlertKind, CanonicalEvent
 from schemas.event import SEVERITY_ORDER
 from streams.rules import Escalation, RuleSet
 from streams.stages.headline import headline
-from streams.stages.state import State
 
 
 def alert_id_for(event_id: str, kind: str, severity: str, detail: str = "") -> str:
     """Deterministic, so a redelivered event produces the same alert and sinks can dedupe.
 
-    `detail` names what escalated when it was not the severity (a grown figure), so two
-    escalations at one severity are two alerts; it is empty otherwise, keeping ids stable.
+    An event pages "new" once, whatever its severity then, so its id is the event's alone;
+    an escalation's names the severity it rose to, and `detail` what grew when it was not
+    the severity (a figure), so two escalations at one severity are two alerts.
     """
-    text = f"{event_id}|{kind}|{severity}" + (f"|{detail}" if detail else "")
+    if kind == "new":
+        text = f"{event_id}|new"
+    else:
+        text = f"{event_id}|{kind}|{severity}" + (f"|{detail}" if detail else "")
     return "al-" + hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()[:16]
 
 
 @dataclass
 class Baseline:
-    """What an event looked like when it last paged (or was first evaluated)."""
+    """What an event looked like when it last paged, stored with the event.
 
+    `paged` says whether it paged at all: until it has, each change is asked whether it now
+    deserves its first ("new") page; after, only a rise over `severity` or `figures`
+    escalates.
+    """
+
+    paged: bool
     severity: str
     figures: dict[str, float] = field(default_factory=dict)
 
@@ -35,51 +45,64 @@ class Baseline:
     def load(cls, value: Any) -> Baseline | None:
         if value is None:
             return None
-        if isinstance(value, str):  # state written before figures were remembered
-            return cls(severity=value)
-        return cls(severity=value["s"], figures=dict(value.get("f") or {}))
+        return cls(paged=bool(value["p"]), severity=value["s"], figures=dict(value["f"]))
 
     def dump(self) -> dict[str, Any]:
-        return {"s": self.severity, "f": self.figures}
+        return {"p": self.paged, "s": self.severity, "f": self.figures}
+
+    @classmethod
+    def combine(cls, stored: Iterable[Any]) -> Baseline | None:
+        """The baseline of an event that absorbed others: paged if any of them paged, at the
+        highest severity and figures any of them paged at (their pages were sent)."""
+        baselines = [b for b in map(cls.load, stored) if b is not None]
+        if not baselines:
+            return None
+        paged = [b for b in baselines if b.paged] or baselines
+        figures: dict[str, float] = {}
+        for b in paged:
+            for unit, value in b.figures.items():
+                figures[unit] = max(value, figures.get(unit, value))
+        severity = max((b.severity for b in paged), key=SEVERITY_ORDER.__getitem__)
+        return cls(paged=bool(paged[0].paged), severity=severity, figures=figures)
 
 
 def evaluate(
     event: CanonicalEvent,
     rules: RuleSet,
-    paged: State,
+    baseline: Baseline | None,
     now: float,
-    window: float,
-    created_at: datetime | None = None,
-) -> Alert | None:
-    """The alert this update of `event` fires, if any.
+    created_at: datetime,
+) -> tuple[Alert | None, Baseline]:
+    """The alert this update of `event` fires, if any, and the event's baseline after it.
 
-    `paged` is keyed by event id and remembers the event as it was at its last change that
-    counted (see `Escalation`): the same facts repeated never page twice, and only a rise
-    escalates. Rules are asked only after that, so an event below every rule's threshold
-    that rises into one pages as an escalation.
+    An event that has not paged pages "new" as soon as a rule takes it, whether that is its
+    first report or a later one that made it serious: its first page. After that, only a
+    change that counts (`Escalation`) pages, as an escalation, so the same facts repeated
+    never page twice and one event never pages "new" twice.
     """
-    seen = Baseline.load(paged.get(event.event_id, now))
     figures = _figures(event, rules.escalation)
-    if seen is None:
+    when = datetime.fromtimestamp(now, UTC)
+    if baseline is None or not baseline.paged:
+        rule = rules.first_match(event, "new", when=when)
+        if rule is None:
+            return None, Baseline(False, event.severity, figures)
         kind: AlertKind = "new"
         change, detail = None, ""
     else:
-        escalated = _escalation(event, seen, figures, rules.escalation)
+        escalated = _escalation(event, baseline, figures, rules.escalation)
         if escalated is None:
-            if set(figures) - set(seen.figures):  # a unit first reported: remember its figure
-                seen.figures = {**figures, **seen.figures}
-                paged.put(event.event_id, seen.dump(), now, window)
-            return None
+            # a unit first reported: remember its figure, so only its growth escalates
+            return None, Baseline(True, baseline.severity, {**figures, **baseline.figures})
         kind = "escalation"
         change, detail = escalated
+        rule = rules.first_match(event, kind, when=when)
     highest = event.severity
-    if seen is not None and SEVERITY_ORDER[seen.severity] > SEVERITY_ORDER[highest]:
-        highest = seen.severity  # type: ignore[assignment]  # a Severity either way
-    paged.put(event.event_id, Baseline(highest, figures).dump(), now, window)
-    rule = rules.first_match(event, kind, when=datetime.fromtimestamp(now, UTC))
+    if baseline is not None and SEVERITY_ORDER[baseline.severity] > SEVERITY_ORDER[highest]:
+        highest = baseline.severity  # type: ignore[assignment]  # a Severity either way
+    after = Baseline(True, highest, figures)
     if rule is None:
-        return None
-    return Alert(
+        return None, after
+    alert = Alert(
         alert_id=alert_id_for(event.event_id, kind, event.severity, detail),
         event_id=event.event_id,
         kind=kind,
@@ -89,9 +112,10 @@ def evaluate(
         article_ids=list(event.article_ids),
         rule=rule.name,
         channels=list(rule.channels),
-        created_at=datetime.now(UTC) if created_at is None else created_at,
+        created_at=created_at,
         event=event,
     )
+    return alert, after
 
 
 def _figures(event: CanonicalEvent, escalation: Escalation) -> dict[str, float]:

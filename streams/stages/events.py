@@ -1,27 +1,44 @@
-"""Events: merge mentions that report one real-world event into one canonical event."""
+"""Events: merge the mentions that report one real-world event into one canonical event.
+
+Which reports make one event depends on the set of reports, not on the order they arrive
+in. Reports meet in a block (`blocking_key`); within it, each news report is a `Report`:
+an interval of days the act can have happened on, a place, and parties. Two reports can be
+one event when their intervals overlap and their places and parties do not conflict; an
+event is a set of reports that can all be one. `partition` groups a block's reports the
+same way whatever order they came in: the most specific reports first (a named day before
+"recently", a region before a country), each joining the event it fits best or opening its
+own. Each new report repartitions the reports it can touch (those linked to it through
+overlapping days), and the result is mapped onto the events that existed before by their
+shared reports, so ids stay put: an event that gains a report keeps its id, a report can
+move to an event it fits better, and when two events turn out to be one the older survives
+and the other is retired with a pointer to it (docs/merging.md).
+"""
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+import math
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
-from schemas import Actor, CanonicalEvent, EventMention, QuantityReport
+from schemas import Actor, CanonicalEvent, EventMention, Location, QuantityReport
 from schemas.event import SEVERITY_ORDER
 from streams.extraction.coding import STATEMENTS
 from streams.stages.state import State
 
-# How far apart two reports' event dates may be and still be one event. A launch or a
-# strike is a point in time; a deployment or a sanctions regime is reported over weeks.
+# How far apart two reports' dates may be and still be one event. A launch or a strike is a
+# point in time, give or take a time zone; a deployment or a sanctions regime is reported
+# over weeks. A report that names no day for the act carries its article's date: the act
+# may have happened in the days before (timing.NEWS_DAYS).
 POINT_TOLERANCE_DAYS = 1
-# A report that names no day for the act: the news of the last three days (timing.NEWS_DAYS).
 UNDATED_TOLERANCE_DAYS = 3
 ONGOING_TOLERANCE_DAYS = 21
 ONGOING_SUBTYPES = frozenset(
     {"troop_deployment", "military_cooperation", "arms_transfer", "sanctions", "military_exercise"}
 )
-
 
 # Statements (coding.STATEMENTS) are told apart by who makes them; acts by where they happen.
 # Roots whose modes are different kinds of act: a weapons test is no troop deployment.
@@ -47,52 +64,6 @@ def anchor(mention: EventMention) -> str:
     else:
         order = [place, *recipients[:1], *actors[:1]]
     return next((code for code in order if code), "-")
-
-
-@dataclass(frozen=True)
-class Merge:
-    """What merging one mention did."""
-
-    mention: EventMention
-    event: CanonicalEvent | None
-    """The event's new state, or None when nothing changed (a redelivered mention)."""
-    created: bool = False
-
-
-def merge_mention(mention: EventMention, blocks: State, now: float, window: float) -> Merge:
-    """Merge `mention` into an open event of its block, or open a new one.
-
-    Only news opens or changes an event (`opens`, `news`): a historical, planned,
-    hypothetical or negated mention only links to an open event that matches it. A block's
-    entry holds a small reference per open event (date, place, parties, last seen); each
-    event's full state has an entry of its own, so a merge reads and writes one event however
-    many the block holds. Idempotent: a mention already merged changes
-    nothing. A mention from a duplicate article only ever joins an existing event; it never
-    starts one.
-    """
-    key = blocking_key(mention)
-    refs = [r for r in blocks.get(key, now) or [] if r["seen"] + window > now]
-    match: CanonicalEvent | None = None
-    for ref in refs:
-        if _same_event(ref, mention):
-            stored = blocks.get(event_key(key, ref["id"]), now)
-            if stored is not None:
-                match = CanonicalEvent.model_validate(stored)
-                break
-    if match is not None and (mention.mention_id in match.mention_ids or not news(mention)):
-        # a redelivery, or history, a plan or a possibility: it refers to the event and
-        # changes nothing of it
-        return Merge(mention.model_copy(update={"event_id": match.event_id}), None)
-    if match is None:
-        if mention.duplicate_of is not None or not opens(mention):
-            return Merge(mention, None)
-        event, created = _open(mention, key, {r["id"] for r in refs}), True
-    else:
-        event, created = _absorb(match, mention), False
-    refs = [r for r in refs if r["id"] != event.event_id] + [_ref(event)]
-    blocks.put(event_key(key, event.event_id), event.model_dump(mode="json"), now, window)
-    blocks.put(key, refs, now, window)
-    return Merge(mention.model_copy(update={"event_id": event.event_id}), event, created)
 
 
 def news(mention: EventMention) -> bool:
@@ -127,141 +98,604 @@ def block_of(state_key: str) -> str:
     return state_key.split("#", 1)[0]
 
 
-def _ref(event: CanonicalEvent) -> dict[str, Any]:
-    """What matching needs of an event, kept in its block's entry."""
-    where = event.location
-    return {
-        "id": event.event_id,
-        "date": event.event_date.isoformat() if event.event_date else None,
-        "country": where.country if where else None,
-        "subdivision": where.subdivision if where else None,
-        "recipients": [a.code for a in event.recipients],
-        "actors": [a.code for a in event.actors],
-        "seen": event.last_seen.timestamp(),
-    }
+# --- Reports: what deciding membership needs of one news mention --------------------------
 
 
-def _same_event(ref: dict[str, Any], mention: EventMention) -> bool:
-    """Whether a mention can report this event: close in time, compatible place and parties.
+@dataclass(frozen=True)
+class Report:
+    """One news mention as membership sees it; kept, compact, in its block's entry."""
 
-    A mention whose sentence names no day carries its article's date: the act may have
-    happened in the days before, so it may match an event that many days older."""
-    ongoing = mention.subtype in ONGOING_SUBTYPES
-    tolerance = ONGOING_TOLERANCE_DAYS if ongoing else POINT_TOLERANCE_DAYS
-    if mention.evidence.date is None:
-        tolerance = max(tolerance, UNDATED_TOLERANCE_DAYS)
-    if ref["date"] and mention.event_date:
-        if abs((date.fromisoformat(ref["date"]) - mention.event_date).days) > tolerance:
-            return False
-    where = mention.location
-    there = (where.country, where.subdivision) if where else (None, None)
-    return (
-        _places_compatible((ref["country"], ref["subdivision"]), there, ongoing)
-        and _parties_compatible(ref["recipients"], [a.code for a in mention.recipients])
-        and _parties_compatible(ref.get("actors", []), [a.code for a in mention.actors])
-    )
+    mention_id: str
+    lo: float
+    """First day (proleptic ordinal, fractional) the act can have happened on."""
+    hi: float
+    """Last such day."""
+    country: str | None
+    subdivision: str | None
+    actors: frozenset[str]
+    recipients: frozenset[str]
+    ongoing: bool
+    opens: bool
+    seen: float
+    """Publication time (epoch seconds): the report keeps its event open for a window."""
+    day: str | None
+    """The mention's event date, which names an event it opens."""
+
+    @classmethod
+    def of(cls, mention: EventMention, seen: float) -> Report:
+        lo, hi = _interval(mention)
+        where = mention.location
+        return cls(
+            mention_id=mention.mention_id,
+            lo=lo,
+            hi=hi,
+            country=where.country if where else None,
+            subdivision=where.subdivision if where else None,
+            actors=frozenset(a.code for a in mention.actors),
+            recipients=frozenset(a.code for a in mention.recipients),
+            ongoing=mention.subtype in ONGOING_SUBTYPES,
+            opens=opens(mention),
+            seen=seen,
+            day=mention.event_date.isoformat() if mention.event_date else None,
+        )
+
+    def dump(self) -> list[Any]:
+        return [
+            None if math.isinf(self.lo) else self.lo,
+            None if math.isinf(self.hi) else self.hi,
+            self.country,
+            self.subdivision,
+            sorted(self.actors),
+            sorted(self.recipients),
+            self.ongoing,
+            self.opens,
+            self.seen,
+            self.day,
+        ]
+
+    @classmethod
+    def load(cls, mention_id: str, row: list[Any]) -> Report:
+        lo, hi, country, subdivision, actors, recipients, ongoing, can_open, seen, day = row
+        return cls(
+            mention_id=mention_id,
+            lo=-math.inf if lo is None else lo,
+            hi=math.inf if hi is None else hi,
+            country=country,
+            subdivision=subdivision,
+            actors=frozenset(actors),
+            recipients=frozenset(recipients),
+            ongoing=ongoing,
+            opens=can_open,
+            seen=seen,
+            day=day,
+        )
+
+    @property
+    def order(self) -> tuple[Any, ...]:
+        """Most specific first: a narrower span of days, then more of place and parties."""
+        specific = sum(
+            (bool(self.subdivision), bool(self.country), bool(self.recipients), bool(self.actors))
+        )
+        return (self.hi - self.lo, -specific, self.lo, self.mention_id)
+
+    @property
+    def center(self) -> float:
+        return (self.lo + self.hi) / 2
 
 
-def _places_compatible(
-    here: tuple[str | None, str | None], there: tuple[str | None, str | None], ongoing: bool
-) -> bool:
-    """A place is compatible with itself and with what contains it (Kursk Oblast, Russia).
+def _interval(mention: EventMention) -> tuple[float, float]:
+    """The days the act can have happened on. Two reports whose spans overlap can be one.
 
-    Each side is (country, subdivision). Two different subdivisions of one country are two
-    events for a strike or a launch; a deployment or an exercise is reported region by
-    region and stays one.
+    A dated report of a point act spans its day give or take half a day, so reports a day
+    apart (a launch on Tuesday in Seoul is Monday in Washington) overlap; an ongoing act
+    spans half its tolerance either side; an undated report reaches back to the days before
+    its article.
     """
-    (country, subdivision), (other_country, other_subdivision) = here, there
-    if country and other_country and country != other_country:
-        return False
-    if subdivision and other_subdivision and subdivision != other_subdivision:
-        return ongoing
-    return True
+    if mention.event_date is None:
+        return -math.inf, math.inf
+    day = float(mention.event_date.toordinal())
+    point = POINT_TOLERANCE_DAYS / 2
+    half = ONGOING_TOLERANCE_DAYS / 2 if mention.subtype in ONGOING_SUBTYPES else point
+    lo, hi = day - half, day + half
+    if mention.evidence.date is None:
+        lo -= UNDATED_TOLERANCE_DAYS - point
+    return lo, hi
 
 
-def _parties_compatible(ours: list[str], theirs: list[str]) -> bool:
-    """Different targets or partners named on both sides mean different events."""
-    if not ours or not theirs:
-        return True
-    return bool(set(ours) & set(theirs))
+class _Event:
+    """A set of reports that can all be one event, growing as `partition` adds to it."""
+
+    def __init__(self, seed: Report, rank: int) -> None:
+        self.reports: list[Report] = []
+        self.rank = rank
+        self.lo, self.hi = -math.inf, math.inf
+        self.country: str | None = None
+        self.point_places: set[str] = set()
+        self.places: set[str] = set()
+        self.recipient_sets: set[frozenset[str]] = set()
+        self.actor_sets: set[frozenset[str]] = set()
+        self.parties: set[str] = set()
+        self.add(seed)
+
+    def admits(self, report: Report) -> bool:
+        """Whether `report` can be one event with every report already here.
+
+        Days: the spans overlap pairwise exactly when they share a day (intervals on a
+        line). Place: one country; one region for a point act (a deployment is reported
+        region by region). Parties: a report naming recipients or actors shares at least
+        one with every report that names some.
+        """
+        if max(self.lo, report.lo) > min(self.hi, report.hi):
+            return False
+        if self.country and report.country and self.country != report.country:
+            return False
+        if report.subdivision and not report.ongoing and self.point_places - {report.subdivision}:
+            return False
+        if report.recipients and any(not s & report.recipients for s in self.recipient_sets):
+            return False
+        return not (report.actors and any(not s & report.actors for s in self.actor_sets))
+
+    def add(self, report: Report) -> None:
+        self.reports.append(report)
+        self.lo, self.hi = max(self.lo, report.lo), min(self.hi, report.hi)
+        self.country = self.country or report.country
+        if report.subdivision:
+            self.places.add(report.subdivision)
+            if not report.ongoing:
+                self.point_places.add(report.subdivision)
+        for codes, sets in (
+            (report.recipients, self.recipient_sets),
+            (report.actors, self.actor_sets),
+        ):
+            if codes:
+                sets.add(codes)
+                self.parties |= codes
+
+    def fit(self, report: Report) -> tuple[Any, ...]:
+        """How well `report` fits here, for choosing among events it could join (higher is
+        better): its region, shared parties, the nearest days, then the most specific event."""
+        bounds = (report.lo, report.hi, self.lo, self.hi)
+        if any(math.isinf(b) for b in bounds):
+            distance = 0.0
+        else:
+            distance = abs(report.center - (self.lo + self.hi) / 2)
+        shared = len(self.parties & (report.actors | report.recipients))
+        return (report.subdivision in self.places, shared, -distance, -self.rank)
 
 
-def _event_id(key: str, anchor: date | None, country: str | None, salt: str = "") -> str:
-    text = f"{key}|{anchor}|{country or '-'}|{salt}"
+def partition(reports: Iterable[Report]) -> tuple[list[list[Report]], list[Report]]:
+    """Group a block's reports into events; the same groups whatever order they came in.
+
+    Reports that may open an event go first, most specific first: each joins the event it
+    fits best (`_Event.fit`) among those it can be one with, or opens its own. Then reports
+    that may only join (below the open confidence, or with nothing that anchors them) join
+    the best event they fit; the rest wait for one. Returns the events (each a list of
+    reports, its seed first, in the order they were opened) and the waiting reports.
+    """
+    ordered = sorted(reports, key=lambda r: r.order)
+    events: list[_Event] = []
+    waiting: list[Report] = []
+    for report in [r for r in ordered if r.opens] + [r for r in ordered if not r.opens]:
+        fits = [event for event in events if event.admits(report)]
+        if fits:
+            max(fits, key=lambda event: event.fit(report)).add(report)
+        elif report.opens:
+            events.append(_Event(report, len(events)))
+        else:
+            waiting.append(report)
+    return [event.reports for event in events], waiting
+
+
+def _component(reports: list[Report], report: Report) -> list[Report]:
+    """The reports linked to `report` through overlapping days: the only ones whose grouping
+    its arrival can change (reports of one event share a day, so an event is never split
+    between two components)."""
+    ordered = sorted(reports, key=lambda r: (r.lo, r.hi, r.mention_id))
+    groups: list[list[Report]] = []
+    reach = -math.inf
+    for r in ordered:
+        if not groups or r.lo > reach:
+            groups.append([])
+            reach = r.hi
+        groups[-1].append(r)
+        reach = max(reach, r.hi)
+    return next(g for g in groups if any(r.mention_id == report.mention_id for r in g))
+
+
+# --- A block's state ----------------------------------------------------------------------
+
+
+@dataclass
+class _Block:
+    """A block's entry: its reports (with the event each belongs to), its open events, the
+    events retired into another, and reports waiting for an event to join.
+
+    Everything in it expires like a state entry (State.expired): an event and its reports a
+    window after the event last changed, a retired id a window after it was retired, a
+    waiting report a window after it came.
+    """
+
+    reports: dict[str, Report] = field(default_factory=dict)
+    event_of: dict[str, str | None] = field(default_factory=dict)
+    events: dict[str, list[Any]] = field(default_factory=dict)
+    """event id -> [opened at (stream time), last seen, deadline]."""
+    retired: dict[str, list[Any]] = field(default_factory=dict)
+    """event id -> [merged into, deadline]."""
+    waiting: dict[str, list[Any]] = field(default_factory=dict)
+    """mention id -> [the mention (JSON), deadline], for reports with no event to join yet."""
+
+    @classmethod
+    def load(cls, value: Any, state: State, now: float) -> _Block:
+        """The block as stored, without what expired."""
+        block = cls()
+        if not value:
+            return block
+        alive = lambda entry: not state.expired(entry[-1], now)  # noqa: E731
+        block.events = {e: v for e, v in value["events"].items() if alive(v)}
+        block.retired = {e: v for e, v in value["retired"].items() if alive(v)}
+        block.waiting = {m: v for m, v in value["waiting"].items() if alive(v)}
+        for mention_id, (event_id, row) in value["reports"].items():
+            if event_id in block.events or mention_id in block.waiting:
+                block.reports[mention_id] = Report.load(mention_id, row)
+                block.event_of[mention_id] = event_id
+        return block
+
+    def dump(self) -> dict[str, Any]:
+        return {
+            "reports": {m: [self.event_of[m], r.dump()] for m, r in self.reports.items()},
+            "events": self.events,
+            "retired": self.retired,
+            "waiting": self.waiting,
+        }
+
+    def opened(self, event_id: str) -> tuple[float, str]:
+        """Older events first: for ties, the event that keeps its id or survives a merge."""
+        return self.events[event_id][0], event_id
+
+    def best_event(self, report: Report) -> str | None:
+        """The open event a report would join, without joining it (a mention that only
+        refers to an event: history, a plan, a possibility, a denial)."""
+        members: dict[str, list[Report]] = {}
+        for mention_id, event_id in self.event_of.items():
+            if event_id is not None:
+                members.setdefault(event_id, []).append(self.reports[mention_id])
+        best: tuple[tuple[Any, ...], str] | None = None
+        for rank, (event_id, reports) in enumerate(sorted(members.items())):
+            event = _Event(reports[0], rank)
+            for r in reports[1:]:
+                event.add(r)
+            if event.admits(report):
+                fit = (event.fit(report), event_id)
+                best = fit if best is None or fit > best else best
+        return best[1] if best else None
+
+
+# --- Merging ------------------------------------------------------------------------------
+
+
+@dataclass
+class Change:
+    """An event that a merge opened, changed or retired."""
+
+    event: CanonicalEvent
+    created: bool = False
+    baseline: Any = None
+    """The event's paging baseline as stored (streams.stages.alerts.Baseline); the step that
+    evaluates alerts replaces it before the merge is committed."""
+    absorbed: list[Any] = field(default_factory=list)
+    """The stored baselines of events retired into this one in this merge."""
+
+
+@dataclass
+class Merge:
+    """What merging one mention does: nothing is stored until `commit`."""
+
+    mention: EventMention
+    """The mention, linked to the event it belongs to (or to none)."""
+    changes: list[Change] = field(default_factory=list)
+    """Retired events first, then the events opened or changed, in a stable order."""
+    relinked: list[EventMention] = field(default_factory=list)
+    """Other reports whose event changed: a better fit opened, or their event was retired."""
+    block: str = ""
+    entries: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Each changed open event's entry: its reports (JSON) and the events merged into it."""
+    _block: _Block | None = None
+
+    @property
+    def event(self) -> CanonicalEvent | None:
+        """The open event this mention belongs to, when the merge changed it."""
+        return next(
+            (c.event for c in self.changes if c.event.event_id == self.mention.event_id), None
+        )
+
+    def commit(self, state: State, now: float, window: float) -> None:
+        """Store what the merge changed; a merge that changed nothing stores nothing."""
+        if self._block is None:
+            return
+        for change in self.changes:
+            key = event_key(self.block, change.event.event_id)
+            if change.event.status == "retired":
+                state.delete(key)
+            else:
+                entry = {**self.entries[change.event.event_id], "baseline": change.baseline}
+                state.put(key, entry, now, window)
+        state.put(self.block, self._block.dump(), now, window)
+
+
+def merge_mention(mention: EventMention, state: State, now: float, window: float) -> Merge:
+    """Merge `mention` into the events of its block; see the module docstring.
+
+    Idempotent: a mention already merged changes nothing. A mention that is not news
+    (history, a plan, a possibility, a denial) only refers to the open event it fits best.
+    """
+    key = blocking_key(mention)
+    block = _Block.load(state.get(key, now), state, now)
+    if mention.mention_id in block.reports:
+        linked = block.event_of[mention.mention_id]
+        return Merge(mention.model_copy(update={"event_id": linked}), block=key)
+    seen = mention.published_at.timestamp() if mention.published_at else now
+    report = Report.of(mention, seen)
+    if not news(mention):
+        return Merge(mention.model_copy(update={"event_id": block.best_event(report)}), block=key)
+    return _Regroup(mention, report, key, block, state, now, window).merge()
+
+
+class _Regroup:
+    """One news report's merge: regroup the reports it can touch, then work out what
+    changed for the events that held them."""
+
+    def __init__(
+        self,
+        mention: EventMention,
+        report: Report,
+        key: str,
+        block: _Block,
+        state: State,
+        now: float,
+        window: float,
+    ) -> None:
+        self.mention, self.key, self.block, self.state = mention, key, block, state
+        self.now = now
+        self.deadline = state.deadline(now, window)
+        block.reports[report.mention_id] = report
+        block.event_of[report.mention_id] = None
+        self.reach = _component(list(block.reports.values()), report)
+        self.before = {r.mention_id: block.event_of[r.mention_id] for r in self.reach}
+        self.olds = sorted({e for e in self.before.values() if e is not None})
+        self.stored = {e: state.get(event_key(key, e), now) or {} for e in self.olds}
+        self.documents = {mention.mention_id: _document(mention)}
+        self.documents.update({m: v[0] for m, v in block.waiting.items()})
+        for entry in self.stored.values():
+            self.documents.update(entry.get("reports", {}))
+
+    def merge(self) -> Merge:
+        groups, waiting = partition(self.reach)
+        ids = self._ids(groups)
+        after: dict[str, str | None] = {r.mention_id: None for r in waiting}
+        after.update({r.mention_id: ids[i] for i, group in enumerate(groups) for r in group})
+        merge = Merge(self.mention, block=self.key, _block=self.block)
+        into = self._retire(after, ids, merge)
+        for i, group in enumerate(groups):
+            self._update(ids[i], {r.mention_id for r in group}, into, merge)
+        block = self.block
+        for r in self.reach:
+            block.waiting.pop(r.mention_id, None)
+        for r in waiting:
+            block.waiting[r.mention_id] = [self.documents[r.mention_id], self.deadline]
+        for m, event_id in after.items():
+            block.event_of[m] = event_id
+            if m != self.mention.mention_id and self.before.get(m) != event_id:
+                moved = EventMention.model_validate(self.documents[m])
+                merge.relinked.append(moved.model_copy(update={"event_id": event_id}))
+        merge.mention = self.mention.model_copy(update={"event_id": after[self.mention.mention_id]})
+        return merge
+
+    def _ids(self, groups: list[list[Report]]) -> dict[int, str]:
+        """Each group keeps the id of an event it continues: the one whose most specific
+        report (the one that says most about it) it holds, else the one most of its reports
+        were in, the older event on a tie. An id goes to one group at most; the other
+        groups get new ids."""
+        defining: dict[str, Report] = {}
+        for r in self.reach:
+            event_id = self.before[r.mention_id]
+            if event_id and (event_id not in defining or r.order < defining[event_id].order):
+                defining[event_id] = r
+        pairs = []
+        for i, group in enumerate(groups):
+            counts = Counter(e for r in group if (e := self.before[r.mention_id]) is not None)
+            for event_id, n in counts.items():
+                holds = defining[event_id] in group
+                pairs.append((not holds, -n, self.block.opened(event_id), i))
+        ids: dict[int, str] = {}
+        for _, _, (_, event_id), i in sorted(pairs):
+            if i not in ids and event_id not in ids.values():
+                ids[i] = event_id
+        taken = set(self.block.events) | set(self.block.retired)
+        for i, group in enumerate(groups):
+            if i not in ids:
+                ids[i] = _new_id(self.key, group[0], taken)
+                taken.add(ids[i])
+                self.block.events[ids[i]] = [self.now, 0.0, self.deadline]
+        return ids
+
+    def _retire(
+        self, after: dict[str, str | None], ids: dict[int, str], merge: Merge
+    ) -> dict[str, str]:
+        """Retire each event whose id no group kept, into the event that took most of its
+        reports; returns retired id -> survivor."""
+        into: dict[str, str] = {}
+        for old in [e for e in self.olds if e not in ids.values()]:
+            moved = Counter(
+                s for m, e in self.before.items() if e == old and (s := after[m]) is not None
+            )
+            survivor = min(moved or ids.values(), key=lambda e: (-moved[e], self.block.opened(e)))
+            into[old] = survivor
+            self.block.events.pop(old)
+            self.block.retired[old] = [survivor, self.deadline]
+            stored = self.stored[old]
+            event = _build(old, list(stored.get("reports", {}).values()), self.block.reports)
+            event = event.model_copy(update={"status": "retired", "merged_into": survivor})
+            merge.changes.append(Change(event, baseline=stored.get("baseline")))
+        return into
+
+    def _update(self, event_id: str, members: set[str], into: dict[str, str], merge: Merge) -> None:
+        """The change to one group's event, if its reports changed."""
+        had = {m for m, e in self.before.items() if e == event_id}
+        absorbed = [old for old, survivor in into.items() if survivor == event_id]
+        if members == had and not absorbed:
+            return
+        stored = self.stored.get(event_id, {})
+        merged_from = set(stored.get("merged_from", []))
+        for old in absorbed:
+            merged_from |= {old, *self.stored[old].get("merged_from", [])}
+        reports = {m: self.documents[m] for m in sorted(members)}
+        merge.entries[event_id] = {"reports": reports, "merged_from": sorted(merged_from)}
+        event = _build(event_id, list(reports.values()), self.block.reports)
+        event = event.model_copy(
+            update={
+                "merged_from": sorted(merged_from),
+                "last_received_at": _received(self.mention, event),
+            }
+        )
+        opened = self.block.events[event_id][0]
+        last_seen = max(self.block.reports[m].seen for m in members)
+        self.block.events[event_id] = [opened, last_seen, self.deadline]
+        merge.changes.append(
+            Change(
+                event,
+                created=event_id not in self.olds,
+                baseline=stored.get("baseline"),
+                absorbed=[self.stored[old].get("baseline") for old in absorbed],
+            )
+        )
+
+
+def _received(mention: EventMention, event: CanonicalEvent) -> datetime | None:
+    """When the article behind this update was received (the latency the alert reports)."""
+    return mention.received_at or event.last_received_at
+
+
+def _new_id(block: str, seed: Report, taken: set[str]) -> str:
+    """A deterministic id: the block and the day of the report that opened the event, so
+    reports of one launch open the same id whichever of them comes first; the seed's own
+    mention id breaks a tie with another event of that block and day."""
+    event_id = _event_id(f"{block}|{seed.day}")
+    if event_id in taken:
+        event_id = _event_id(f"{block}|{seed.day}|{seed.mention_id}")
+    return event_id
+
+
+def _event_id(text: str) -> str:
     return "ev-" + hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()[:16]
 
 
-def _seen_at(mention: EventMention) -> datetime:
-    return mention.published_at or datetime.now(UTC)
+def _document(mention: EventMention) -> dict[str, Any]:
+    """A mention as an event's entry keeps it: enough to rebuild the event and relink it."""
+    return mention.model_dump(mode="json", exclude={"event_id"})
 
 
-def _open(mention: EventMention, key: str, taken: set[str]) -> CanonicalEvent:
-    country = mention.location.country if mention.location else None
-    event_id = _event_id(key, mention.event_date, country)
-    if event_id in taken:
-        # Another event of this block already holds that id (same day, no distinguishing
-        # place); fall back to the mention's own id, which is unique.
-        event_id = _event_id(key, mention.event_date, country, mention.mention_id)
-    seen = _seen_at(mention)
+# --- Building an event from its reports -----------------------------------------------------
+
+
+def _build(
+    event_id: str, documents: list[dict[str, Any]], reports: dict[str, Report]
+) -> CanonicalEvent:
+    """The canonical event its reports make: a function of the set, not of their order.
+
+    The most severe report sets the severity (and the weapon it names), the parties are
+    ranked by how many reports name them, the most specific place wins, each figure is its
+    latest report's, and the day is the earliest a report names.
+    """
+    mentions = sorted(
+        (EventMention.model_validate(d) for d in documents),
+        key=lambda m: (
+            reports[m.mention_id].seen if m.mention_id in reports else 0.0,
+            m.mention_id,
+        ),
+    )
+    figures = {
+        (r.article_id, r.quantity.unit, r.quantity.value): r for m in mentions for r in _reports(m)
+    }
+    history = sorted(figures.values(), key=_report_order)
+    seen = [_seen(m, reports) for m in mentions]
+    named = [m for m in mentions if m.subtype]
+    subtype = _most_common(m.subtype for m in named)
+    mode = next((m.mode for m in named if m.subtype == subtype and m.mode), None)
+    weapons = [m for m in mentions if m.weapon]
+    weapon = None
+    if weapons:
+        count = Counter(m.weapon for m in weapons)
+        weapon = max(
+            weapons,
+            key=lambda m: (SEVERITY_ORDER[m.severity], count[m.weapon], -mentions.index(m)),
+        ).weapon
+    dated = [m.event_date for m in mentions if m.event_date and m.evidence.date is not None]
+    dates = dated or [m.event_date for m in mentions if m.event_date]
+    received = [m.received_at for m in mentions if m.received_at]
     return CanonicalEvent(
         event_id=event_id,
-        event_type=mention.event_type,
-        mode=mention.mode,
-        subtype=mention.subtype,
-        severity=mention.severity,
-        actors=list(mention.actors),
-        recipients=list(mention.recipients),
-        location=mention.location,
-        quantities=list(mention.quantities),
-        quantity_history=_reports(mention),
-        weapon=mention.weapon,
-        event_date=mention.event_date,
-        first_seen=seen,
-        last_seen=seen,
-        article_ids=[mention.article_id],
-        sources=[mention.source],
-        mention_ids=[mention.mention_id],
-        confidence=mention.confidence,
-        last_received_at=mention.received_at,
+        event_type=mentions[0].event_type,
+        mode=mode or _most_common(m.mode for m in mentions if m.mode),
+        subtype=subtype,
+        severity=max((m.severity for m in mentions), key=SEVERITY_ORDER.__getitem__),
+        actors=_ranked(m.actors for m in mentions),
+        recipients=_ranked(m.recipients for m in mentions),
+        location=_place(m.location for m in mentions),
+        quantities=_latest_quantities(history),
+        quantity_history=history,
+        weapon=weapon,
+        event_date=min(dates) if dates else None,
+        first_seen=min(seen),
+        last_seen=max(seen),
+        article_ids=sorted({m.article_id for m in mentions}),
+        sources=sorted({m.source for m in mentions}),
+        mention_ids=sorted(m.mention_id for m in mentions),
+        confidence=max(m.confidence for m in mentions),
+        last_received_at=max(received) if received else None,
     )
 
 
-def _absorb(event: CanonicalEvent, mention: EventMention) -> CanonicalEvent:
-    seen = _seen_at(mention)
-    history = _merge_history(event.quantity_history, _reports(mention))
-    location = event.location
-    if mention.location and (
-        location is None or (mention.location.subdivision and not location.subdivision)
-    ):
-        location = mention.location
-    dates = [d for d in (event.event_date, mention.event_date) if d is not None]
-    return event.model_copy(
-        update={
-            "severity": max(event.severity, mention.severity, key=SEVERITY_ORDER.__getitem__),
-            "actors": _union(event.actors, mention.actors),
-            "recipients": _union(event.recipients, mention.recipients),
-            "location": location,
-            "quantities": _latest_quantities(history),
-            "quantity_history": history,
-            "subtype": event.subtype or mention.subtype,
-            # a subtype named later brings its mode
-            "mode": (event.mode or mention.mode) if event.subtype else (mention.mode or event.mode),
-            "weapon": event.weapon or mention.weapon,
-            "event_date": min(dates) if dates else None,
-            "first_seen": min(event.first_seen, seen),
-            "last_seen": max(event.last_seen, seen),
-            "article_ids": sorted({*event.article_ids, mention.article_id}),
-            "sources": sorted({*event.sources, mention.source}),
-            "mention_ids": sorted({*event.mention_ids, mention.mention_id}),
-            "confidence": max(event.confidence, mention.confidence),
-            "last_received_at": mention.received_at,
-        }
+def _seen(mention: EventMention, reports: dict[str, Report]) -> datetime:
+    if mention.published_at is not None:
+        return mention.published_at
+    report = reports.get(mention.mention_id)
+    return datetime.fromtimestamp(report.seen if report else 0.0, UTC)
+
+
+def _most_common(values: Iterable[str | None]) -> str | None:
+    """The value most reports give (the earliest report's on a tie)."""
+    listed = [v for v in values if v]
+    if not listed:
+        return None
+    count = Counter(listed)
+    return max(listed, key=lambda v: (count[v], -listed.index(v)))
+
+
+def _ranked(lists: Iterable[list[Actor]]) -> list[Actor]:
+    """Every party any report names, the most often named first (earliest on a tie)."""
+    first: dict[str, tuple[int, Actor]] = {}
+    count: Counter[str] = Counter()
+    for actors in lists:
+        for actor in {a.code: a for a in actors}.values():
+            first.setdefault(actor.code, (len(first), actor))
+            count[actor.code] += 1
+    ranked = sorted(first, key=lambda code: (-count[code], first[code][0]))
+    return [first[code][1] for code in ranked]
+
+
+def _place(places: Iterable[Location | None]) -> Location | None:
+    """The most specific place any report gives (a region over its country over a name),
+    the most often given on a tie, then the earliest."""
+    listed = [p for p in places if p is not None]
+    if not listed:
+        return None
+    names = [(p.name, p.country, p.subdivision) for p in listed]
+    count = Counter(names)
+    best = max(
+        range(len(listed)),
+        key=lambda i: (bool(listed[i].subdivision), bool(listed[i].country), count[names[i]], -i),
     )
-
-
-def _union(current: list[Actor], new: list[Actor]) -> list[Actor]:
-    codes = {a.code for a in current}
-    return [*current, *(a for a in new if a.code not in codes)]
+    return listed[best]
 
 
 def _reports(mention: EventMention) -> list[QuantityReport]:
@@ -279,12 +713,6 @@ def _reports(mention: EventMention) -> list[QuantityReport]:
 def _report_order(report: QuantityReport) -> tuple[Any, ...]:
     published = report.published_at or datetime.min.replace(tzinfo=UTC)
     return (published, report.article_id, report.quantity.unit, report.quantity.value)
-
-
-def _merge_history(old: list[QuantityReport], new: list[QuantityReport]) -> list[QuantityReport]:
-    known = {(r.article_id, r.quantity.unit, r.quantity.value) for r in old}
-    fresh = [r for r in new if (r.article_id, r.quantity.unit, r.quantity.value) not in known]
-    return sorted([*old, *fresh], key=_report_order)
 
 
 def _latest_quantities(history: list[QuantityReport]) -> list[Any]:

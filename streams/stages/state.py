@@ -29,37 +29,69 @@ class State(Protocol):
     def delete(self, key: str) -> None:
         """Forget key."""
 
+    def deadline(self, now: float, ttl: float) -> list[float | None]:
+        """When something kept `ttl` from now expires: [stream time, wall time or None]."""
+
+    def expired(self, deadline: list[float | None], now: float) -> bool:
+        """Whether `deadline` (from `deadline`) has passed."""
+
 
 class ExpiringState:
     """State over a MutableMapping: a dict in replay and unit tests, a Faust Table in a worker.
 
-    Each entry is stored as {"v": value, "x": expires_at}, JSON-serialisable so a Faust
-    table can changelog it. Expiry is lazy on read, plus `sweep()` run on a timer, so memory
-    stays bounded however long the stream runs.
+    Each entry is stored as {"v": value, "x": expires_at, "w": wall expiry}, JSON-serialisable
+    so a Faust table can changelog it. Expiry is lazy on read, plus `sweep()` run on a timer,
+    so memory stays bounded however long the stream runs.
+
+    With a wall clock (a worker), an entry expires only when both its stream-time and its
+    wall-time deadline have passed. Stream time alone would let one report dated ahead of
+    the rest expire everything older, so a report arriving late (a syndication delay, a
+    backfill, a shuffled feed) would no longer find the event it belongs to; wall time alone
+    would keep a year of replayed news in memory. Without one (replay), stream time decides.
     """
 
-    def __init__(self, mapping: MutableMapping[str, Any]) -> None:
+    def __init__(
+        self, mapping: MutableMapping[str, Any], wall: Callable[[], float] | None = None
+    ) -> None:
         self._map = mapping
+        self._wall = wall
 
     def get(self, key: str, now: float) -> Any | None:
         entry = self._map.get(key)
-        if entry is None:
-            return None
-        expires = entry.get("x")
-        if expires is not None and expires <= now:
+        if entry is None or self.expired([entry.get("x"), entry.get("w")], now):
             return None
         return entry["v"]
 
     def put(self, key: str, value: Any, now: float, ttl: float | None = None) -> None:
-        self._map[key] = {"v": value, "x": None if ttl is None else now + ttl}
+        if ttl is None:
+            self._map[key] = {"v": value, "x": None}
+            return
+        stream, wall = self.deadline(now, ttl)
+        entry = {"v": value, "x": stream}
+        if wall is not None:
+            entry["w"] = wall
+        self._map[key] = entry
 
     def delete(self, key: str) -> None:
         self._map.pop(key, None)
 
+    def deadline(self, now: float, ttl: float) -> list[float | None]:
+        return [now + ttl, None if self._wall is None else self._wall() + ttl]
+
+    def expired(self, deadline: list[float | None], now: float) -> bool:
+        stream, wall = deadline
+        if stream is None or stream > now:
+            return False
+        return wall is None or self._wall is None or wall <= self._wall()
+
     def sweep(self, now: float, owns: Callable[[str], bool] | None = None) -> int:
         """Delete every expired entry (of the keys `owns` accepts); returns how many."""
         expired = [
-            k for k, e in list(self._map.items()) if _expired(e, now) and (owns is None or owns(k))
+            k
+            for k, e in list(self._map.items())
+            if isinstance(e, dict)
+            and self.expired([e.get("x"), e.get("w")], now)
+            and (owns is None or owns(k))
         ]
         for key in expired:
             self._map.pop(key, None)
@@ -70,8 +102,3 @@ class ExpiringState:
 
     def keys(self) -> Iterator[str]:
         return iter(list(self._map.keys()))
-
-
-def _expired(entry: Any, now: float) -> bool:
-    expires = entry.get("x") if isinstance(entry, dict) else None
-    return expires is not None and expires <= now

@@ -102,5 +102,23 @@ def test_stage_failure_is_a_dead_letter_not_a_crash(monkeypatch: pytest.MonkeyPa
     (letter,) = result.dead_letters
     assert letter.stage == "extract" and letter.reason == "processing_error"
     assert "RuntimeError: extractor bug" in letter.error
-    assert json.loads(letter.original)["id"].endswith("0041")
+    # the record the failing step read, as a worker's dead letter holds it
+    assert json.loads(letter.original)["article"]["id"].endswith("0041")
     assert sum(a["status"] == "accepted" for a in result.articles) == 11
+
+
+def test_a_rule_that_raises_dead_letters_the_mention_and_stores_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from streams.feed import read_records
+    from streams.rules import RuleSet
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("rule bug")
+
+    monkeypatch.setattr(RuleSet, "first_match", broken)
+    result = Replay(Settings(), get_rules()).run(read_records([SAMPLE]))
+    assert result.dead_letters and not result.alerts and not result.events
+    assert {(d.stage, d.reason) for d in result.dead_letters} == {("events", "processing_error")}
+    # one mention failed, not its article: every article was still accepted
+    assert all(a["status"] == "accepted" for a in result.articles)

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from schemas import CanonicalEvent, Quantity
+from schemas import Alert, CanonicalEvent, Quantity
 from streams.errors import ConfigError
 from streams.rules import Escalation, FigureEscalation, Rule, RuleSet, SuppressWindow, load_rules
 from streams.settings import DATA_DIR
-from streams.stages.alerts import alert_id_for, evaluate
+from streams.stages.alerts import Baseline, alert_id_for, evaluate
 from streams.stages.events import merge_mention
 from streams.stages.state import ExpiringState
 from tests.unit.stages.test_events import WINDOW, mention
@@ -25,33 +25,65 @@ def event(severity: str, n: int = 1) -> CanonicalEvent:
     return merged.event
 
 
+class Pager:
+    """Successive updates of one event, its baseline carried as the events step carries it."""
+
+    def __init__(self, rules: RuleSet) -> None:
+        self.rules = rules
+        self.baseline: Baseline | None = None
+
+    def __call__(self, update: CanonicalEvent, now: float = 0.0) -> Alert | None:
+        created = datetime.fromtimestamp(now, UTC)
+        alert, self.baseline = evaluate(update, self.rules, self.baseline, now, created)
+        return alert
+
+
 def test_new_then_repeat_then_escalation() -> None:
-    paged = ExpiringState({})
-    first = evaluate(event("high"), RULES, paged, 0.0, WINDOW)
-    repeat = evaluate(event("high"), RULES, paged, 1.0, WINDOW)
-    rise = evaluate(event("critical"), RULES, paged, 2.0, WINDOW)
-    again = evaluate(event("critical"), RULES, paged, 3.0, WINDOW)
+    page = Pager(RULES)
+    first, repeat = page(event("high"), 0.0), page(event("high"), 1.0)
+    rise, again = page(event("critical"), 2.0), page(event("critical"), 3.0)
     assert first is not None and first.kind == "new" and first.rule == "page"
     assert repeat is None and again is None
     assert rise is not None and rise.kind == "escalation" and rise.severity == "critical"
     assert first.alert_id != rise.alert_id
 
 
-def test_below_threshold_is_silent_until_it_rises() -> None:
-    paged = ExpiringState({})
-    assert evaluate(event("medium"), RULES, paged, 0.0, WINDOW) is None
-    risen = evaluate(event("high"), RULES, paged, 1.0, WINDOW)
-    assert risen is not None and risen.kind == "escalation"
+def test_an_event_that_rises_into_a_rule_pages_new_once() -> None:
+    page = Pager(RULES)
+    assert page(event("medium"), 0.0) is None
+    risen = page(event("high"), 1.0)
+    # its first page, whatever came before: on-call has not heard of it
+    assert risen is not None and risen.kind == "new"
+    later = page(event("critical"), 2.0)
+    assert later is not None and later.kind == "escalation"
+
+
+def test_a_new_page_is_named_by_its_event_alone() -> None:
+    # Reports arriving in another order open the event at another severity: one page, one id.
+    high, critical = Pager(RULES)(event("high")), Pager(RULES)(event("critical"))
+    assert high is not None and critical is not None
+    assert high.alert_id == critical.alert_id == alert_id_for(high.event_id, "new", "any")
+
+
+def test_a_merged_event_inherits_the_pages_of_the_events_it_absorbed() -> None:
+    page = Pager(RULES)
+    page(event("critical"))
+    retired = page.baseline
+    survivor = Pager(RULES)
+    survivor.baseline = Baseline.combine([None, retired.dump() if retired else None])
+    # the survivor's own first update with the retired event's reports: already paged,
+    # and at critical already, so nothing to say
+    assert survivor(event("critical"), 1.0) is None
+    assert Baseline.combine([None, None]) is None
 
 
 def test_alert_id_is_deterministic() -> None:
-    a = evaluate(event("high"), RULES, ExpiringState({}), 0.0, WINDOW)
-    b = evaluate(event("high"), RULES, ExpiringState({}), 0.0, WINDOW)
+    a, b = Pager(RULES)(event("high")), Pager(RULES)(event("high"))
     assert a is not None and b is not None and a.alert_id == b.alert_id
 
 
 def test_title_says_what_happened_in_an_analysts_words() -> None:
-    alert = evaluate(event("high"), RULES, ExpiringState({}), 0.0, WINDOW)
+    alert = Pager(RULES)(event("high"))
     assert alert is not None
     assert alert.title == "HIGH: North Korea deploys troops to Russia's Kursk Oblast"
     sized = event("high").model_copy(
@@ -88,16 +120,15 @@ def test_headlines_follow_the_subtype_templates(update: dict[str, object], expec
 
 def test_default_rules_page_high_severity_and_any_coup() -> None:
     rules = load_rules(DATA_DIR / "rules.yaml")
-    paged = ExpiringState({})
-    high = evaluate(event("high"), rules, paged, 0.0, WINDOW)
+    high = Pager(rules)(event("high"))
     assert high is not None and high.rule == "page-high-severity"
     coup = event("medium").model_copy(
         update={"event_id": "ev-coup", "event_type": "COERCE", "mode": "seize", "subtype": "coup"}
     )
-    alert = evaluate(coup, rules, paged, 0.0, WINDOW)
+    alert = Pager(rules)(coup)
     assert alert is not None and alert.rule == "page-coup"
     quiet = event("medium").model_copy(update={"event_id": "ev-quiet"})
-    assert evaluate(quiet, rules, paged, 0.0, WINDOW) is None
+    assert Pager(rules)(quiet) is None
 
 
 def test_bad_rules_file_names_file_line_and_field(tmp_path: Path) -> None:
@@ -130,11 +161,9 @@ FIGURES = RuleSet(
 
 
 def test_a_grown_figure_escalates_once() -> None:
-    paged = ExpiringState({})
-    first = evaluate(troops(8000), FIGURES, paged, 0.0, WINDOW)
-    small = evaluate(troops(10000), FIGURES, paged, 1.0, WINDOW)
-    grown = evaluate(troops(12000), FIGURES, paged, 2.0, WINDOW)
-    again = evaluate(troops(12000), FIGURES, paged, 3.0, WINDOW)
+    page = Pager(FIGURES)
+    first, small = page(troops(8000), 0.0), page(troops(10000), 1.0)
+    grown, again = page(troops(12000), 2.0), page(troops(12000), 3.0)
     assert first is not None and first.kind == "new" and first.change is None
     assert small is None and again is None
     assert grown is not None and grown.kind == "escalation" and grown.severity == "high"
@@ -144,21 +173,21 @@ def test_a_grown_figure_escalates_once() -> None:
         alert_id_for(first.event_id, "escalation", "high"),
     )
     # The baseline moved to 12,000: another half again is needed.
-    assert evaluate(troops(17000), FIGURES, paged, 4.0, WINDOW) is None
-    assert evaluate(troops(18000), FIGURES, paged, 5.0, WINDOW) is not None
+    assert page(troops(17000), 4.0) is None
+    assert page(troops(18000), 5.0) is not None
 
 
 def test_figures_count_only_when_configured() -> None:
-    paged = ExpiringState({})
-    evaluate(troops(8000), RULES, paged, 0.0, WINDOW)
-    assert evaluate(troops(80000), RULES, paged, 1.0, WINDOW) is None
+    page = Pager(RULES)
+    page(troops(8000), 0.0)
+    assert page(troops(80000), 1.0) is None
 
 
 def test_a_unit_reported_later_becomes_its_own_baseline() -> None:
-    paged = ExpiringState({})
-    assert evaluate(event("high"), FIGURES, paged, 0.0, WINDOW) is not None
-    assert evaluate(troops(8000), FIGURES, paged, 1.0, WINDOW) is None
-    grown = evaluate(troops(12000), FIGURES, paged, 2.0, WINDOW)
+    page = Pager(FIGURES)
+    assert page(event("high"), 0.0) is not None
+    assert page(troops(8000), 1.0) is None
+    grown = page(troops(12000), 2.0)
     assert grown is not None and grown.change == "troops rose from 8,000 to 12,000"
 
 
@@ -166,32 +195,26 @@ def test_severity_rise_sets_how_far_it_must_rise() -> None:
     two = RuleSet(
         rules=[Rule(name="page", min_severity="info")], escalation=Escalation(severity_rise=2)
     )
-    paged = ExpiringState({})
-    assert evaluate(event("medium"), two, paged, 0.0, WINDOW) is not None
-    assert evaluate(event("high"), two, paged, 1.0, WINDOW) is None
-    rise = evaluate(event("critical"), two, paged, 2.0, WINDOW)
+    page = Pager(two)
+    assert page(event("medium"), 0.0) is not None
+    assert page(event("high"), 1.0) is None
+    rise = page(event("critical"), 2.0)
     assert rise is not None and rise.change == "severity rose from medium to critical"
     never = RuleSet(
         rules=[Rule(name="page", min_severity="info")], escalation=Escalation(severity_rise=0)
     )
-    paged = ExpiringState({})
-    evaluate(event("medium"), never, paged, 0.0, WINDOW)
-    assert evaluate(event("critical"), never, paged, 1.0, WINDOW) is None
+    page = Pager(never)
+    page(event("medium"), 0.0)
+    assert page(event("critical"), 1.0) is None
 
 
-def test_state_written_before_figures_still_reads() -> None:
-    paged = ExpiringState({})
-    paged.put(event("high").event_id, "high", 0.0, WINDOW)  # the old format: a severity
-    rise = evaluate(event("critical"), RULES, paged, 1.0, WINDOW)
-    assert rise is not None and rise.kind == "escalation"
-
-
-def test_a_suppressed_rule_does_not_page_and_the_event_is_remembered() -> None:
+def test_a_page_suppressed_by_a_window_comes_with_the_first_update_after_it() -> None:
     quiet = SuppressWindow(
         start=datetime(1970, 1, 1, tzinfo=UTC), end=datetime(1970, 1, 2, tzinfo=UTC)
     )
     rules = RuleSet(rules=[Rule(name="page", min_severity="high", suppress=[quiet])])
-    paged = ExpiringState({})
-    assert evaluate(event("high"), rules, paged, 3600.0, WINDOW) is None  # inside the window
-    assert evaluate(event("high"), rules, paged, 200000.0, WINDOW) is None  # same facts later
-    assert evaluate(event("critical"), rules, paged, 200001.0, WINDOW) is not None
+    page = Pager(rules)
+    assert page(event("high"), 3600.0) is None  # inside the window
+    after = page(event("high"), 200000.0)
+    assert after is not None and after.kind == "new"
+    assert page(event("critical"), 200001.0) is not None
