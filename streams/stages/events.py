@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 from schemas import Actor, CanonicalEvent, EventMention, Location, QuantityReport
@@ -318,7 +319,8 @@ class _Block:
     reports: dict[str, Report] = field(default_factory=dict)
     event_of: dict[str, str | None] = field(default_factory=dict)
     events: dict[str, list[Any]] = field(default_factory=dict)
-    """event id -> [opened at (stream time), last seen, deadline]."""
+    """event id -> [opened at (stream time), last seen, seed, deadline]: the seed is the
+    report that opened the event, which the event's id stays with."""
     retired: dict[str, list[Any]] = field(default_factory=dict)
     """event id -> [merged into, deadline]."""
     waiting: dict[str, list[Any]] = field(default_factory=dict)
@@ -491,31 +493,35 @@ class _Regroup:
         return merge
 
     def _ids(self, groups: list[list[Report]]) -> dict[int, str]:
-        """Each group keeps the id of an event it continues: the one whose most specific
-        report (the one that says most about it) it holds, else the one most of its reports
-        were in, the older event on a tie. An id goes to one group at most; the other
-        groups get new ids."""
-        defining: dict[str, Report] = {}
-        for r in self.reach:
-            event_id = self.before[r.mention_id]
-            if event_id and (event_id not in defining or r.order < defining[event_id].order):
-                defining[event_id] = r
-        pairs = []
+        """Carry the old events' ids over to the groups that continue them, so what an event
+        said (and paged) goes on under its id: as many old events as the regrouping allows
+        keep their ids (an event retires only when its reports really joined another's),
+        each with the group holding most of its reports, counting first those that may open
+        an event (a vague report that may only join says little of which event it was),
+        then all, then the event's seed (the report that opened it). The other groups are
+        new events, seeded by their first report."""
+        olds = sorted(self.olds, key=self.block.opened)
+        weights: dict[tuple[int, int], int] = {}
         for i, group in enumerate(groups):
-            counts = Counter(e for r in group if (e := self.before[r.mention_id]) is not None)
-            for event_id, n in counts.items():
-                holds = defining[event_id] in group
-                pairs.append((not holds, -n, self.block.opened(event_id), i))
-        ids: dict[int, str] = {}
-        for _, _, (_, event_id), i in sorted(pairs):
-            if i not in ids and event_id not in ids.values():
-                ids[i] = event_id
+            members = {r.mention_id for r in group}
+            held = Counter(e for r in group if (e := self.before[r.mention_id]) is not None)
+            opened = Counter(e for r in group if r.opens and (e := self.before[r.mention_id]))
+            for j, event_id in enumerate(olds):
+                if held[event_id]:
+                    seeded = self.block.events[event_id][2] in members
+                    weights[j, i] = (
+                        _MATCH + 10_000 * opened[event_id] + 10 * held[event_id] + seeded
+                    )
+        ids = {i: olds[j] for j, i in _assign(weights, len(olds), len(groups)).items()}
         taken = set(self.block.events) | set(self.block.retired)
         for i, group in enumerate(groups):
+            seed = group[0]
             if i not in ids:
-                ids[i] = _new_id(self.key, group[0], taken)
+                ids[i] = _new_id(self.key, seed, taken)
                 taken.add(ids[i])
-                self.block.events[ids[i]] = [self.now, 0.0, self.deadline]
+                self.block.events[ids[i]] = [self.now, 0.0, seed.mention_id, self.deadline]
+            elif self.block.events[ids[i]][2] not in {r.mention_id for r in group}:
+                self.block.events[ids[i]][2] = seed.mention_id  # its seed moved on
         return ids
 
     def _retire(
@@ -557,9 +563,9 @@ class _Regroup:
                 "last_received_at": _received(self.mention, event),
             }
         )
-        opened = self.block.events[event_id][0]
+        opened, _, seed, _ = self.block.events[event_id]
         last_seen = max(self.block.reports[m].seen for m in members)
-        self.block.events[event_id] = [opened, last_seen, self.deadline]
+        self.block.events[event_id] = [opened, last_seen, seed, self.deadline]
         merge.changes.append(
             Change(
                 event,
@@ -575,13 +581,47 @@ def _received(mention: EventMention, event: CanonicalEvent) -> datetime | None:
     return mention.received_at or event.last_received_at
 
 
+_MATCH = 10**9
+"""What keeping one more old event's id is worth in `_assign`: more than any overlap."""
+
+
+def _assign(weights: dict[tuple[int, int], int], olds: int, groups: int) -> dict[int, int]:
+    """The assignment of old events to groups (old -> group, each used once) with the most
+    weight; exact by search over the few events a regrouping touches, the older event's
+    choice first on a tie."""
+
+    @cache
+    def best(j: int, used: int) -> tuple[int, tuple[tuple[int, int], ...]]:
+        if j == olds:
+            return 0, ()
+        choice: tuple[int, tuple[tuple[int, int], ...]] | None = None
+        for i in range(groups):
+            w = weights.get((j, i))
+            if w is not None and not used & (1 << i):
+                total, rest = best(j + 1, used | (1 << i))
+                if choice is None or total + w > choice[0]:
+                    choice = (total + w, ((j, i), *rest))
+        skip = best(j + 1, used)  # old event j keeps no group
+        return skip if choice is None or skip[0] > choice[0] else choice
+
+    if olds > 16 or groups > 16:  # beyond any block seen: take each event's heaviest group
+        taken: dict[int, int] = {}
+        for (j, i), _ in sorted(weights.items(), key=lambda item: -item[1]):
+            if j not in taken and i not in taken.values():
+                taken[j] = i
+        return taken
+    return dict(best(0, 0)[1])
+
+
 def _new_id(block: str, seed: Report, taken: set[str]) -> str:
     """A deterministic id: the block and the day of the report that opened the event, so
     reports of one launch open the same id whichever of them comes first; the seed's own
-    mention id breaks a tie with another event of that block and day."""
+    mention id (and a counter, past that) tells apart events of one block and day."""
     event_id = _event_id(f"{block}|{seed.day}")
-    if event_id in taken:
-        event_id = _event_id(f"{block}|{seed.day}|{seed.mention_id}")
+    n = 0
+    while event_id in taken:
+        n += 1
+        event_id = _event_id(f"{block}|{seed.day}|{seed.mention_id}|{n}")
     return event_id
 
 
