@@ -255,6 +255,39 @@ def bench_memory(
         console.print_json(data=row)
 
 
+@eval_cli.command("order")
+def eval_order(
+    articles: Paths,
+    orders: Annotated[int, typer.Option(help="Shuffled orders to run.")] = 20,
+    seed: Annotated[int, typer.Option(help="Seed of the first order.")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+) -> None:
+    """Run a feed in shuffled orders, partitions and stages interleaved as concurrent workers
+    would take them; compare the canonical events and pages with replay's."""
+    import json
+
+    from streams.evaluation import order
+    from streams.feed import read_records
+    from streams.rules import get_rules
+
+    try:
+        records = list(read_records(articles))
+        report = order.evaluate(records, get_settings(), get_rules(), orders, seed)
+    except GeoeventsError as err:
+        raise _fail(err) from err
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), indent=2))
+        return
+    console.print(
+        f"{report.articles} articles: replay leaves {report.events} events and pages "
+        f"{report.pages}.\n{report.orders} shuffled orders: {report.same_events} with the same "
+        f"events, {report.same_pages} with the same pages, {report.paged_twice} paging an event "
+        "twice."
+    )
+    for difference in report.differences[:5]:
+        console.print_json(data=difference)
+
+
 @eval_cli.command("extraction")
 def eval_extraction(
     articles: Annotated[

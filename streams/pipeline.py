@@ -17,7 +17,7 @@ the same partition, so one real event never pages "new" twice (docs/merging.md).
 from __future__ import annotations
 
 from collections.abc import Callable, MutableMapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -205,6 +205,7 @@ class EventsState:
     blocks: ExpiringState
     rules: RuleSet
     window: float
+    decoded: events.Decoded = field(default_factory=events.Decoded)
 
 
 def _events_state(resources: Resources) -> EventsState:
@@ -216,7 +217,7 @@ def _events_state(resources: Resources) -> EventsState:
 
 
 def _events(mention: EventMention, state: EventsState, at: Moment) -> list[Output]:
-    merge = events.merge_mention(mention, state.blocks, at.stream, state.window)
+    merge = events.merge_mention(mention, state.blocks, at.stream, state.window, state.decoded)
     pages: list[Output] = []
     for change in merge.changes:
         if change.event.status == "retired":

@@ -18,14 +18,16 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections import Counter
-from collections.abc import Iterable
+from bisect import bisect_left, bisect_right
+from collections import Counter, OrderedDict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import cache
+from functools import cache, cached_property
+from operator import attrgetter
 from typing import Any
 
-from schemas import Actor, CanonicalEvent, EventMention, Location, QuantityReport
+from schemas import CanonicalEvent, EventMention
 from schemas.event import SEVERITY_ORDER
 from streams.extraction.coding import STATEMENTS
 from streams.stages.state import State
@@ -64,7 +66,12 @@ def anchor(mention: EventMention) -> str:
         order = [*actors[:1], place, *recipients[:1]]
     else:
         order = [place, *recipients[:1], *actors[:1]]
-    return next((code for code in order if code), "-")
+    return next((code for code in order if code), NOWHERE)
+
+
+NOWHERE = "-"
+"""The anchor of a mention that names no state (no party, no place in a known country): it
+cannot be told apart from the same act anywhere else in the world, so it joins no event."""
 
 
 def news(mention: EventMention) -> bool:
@@ -80,12 +87,9 @@ MIN_OPEN_CONFIDENCE = 0.5
 
 def opens(mention: EventMention) -> bool:
     """Whether a mention may open a canonical event: news the classifier is sure enough of,
-    with a party or a place that anchors it (an act by no one nowhere cannot be told apart
-    from any other)."""
+    anchored in a state (an act by no one nowhere cannot be told apart from any other)."""
     return (
-        news(mention)
-        and mention.confidence >= MIN_OPEN_CONFIDENCE
-        and bool(mention.actors or mention.recipients or mention.location)
+        news(mention) and mention.confidence >= MIN_OPEN_CONFIDENCE and anchor(mention) != NOWHERE
     )
 
 
@@ -171,7 +175,7 @@ class Report:
             day=day,
         )
 
-    @property
+    @cached_property
     def order(self) -> tuple[Any, ...]:
         """Most specific first: a narrower span of days, then more of place and parties."""
         specific = sum(
@@ -190,12 +194,14 @@ def _interval(mention: EventMention) -> tuple[float, float]:
     A dated report of a point act spans its day give or take half a day, so reports a day
     apart (a launch on Tuesday in Seoul is Monday in Washington) overlap; an ongoing act
     spans half its tolerance either side; an undated report reaches back to the days before
-    its article.
+    its article; one that names only a vague time ("earlier this year") any day up to its
+    article's.
     """
-    if mention.event_date is None:
-        return -math.inf, math.inf
-    day = float(mention.event_date.toordinal())
     point = POINT_TOLERANCE_DAYS / 2
+    if mention.event_date is None:
+        published = mention.published_at
+        return -math.inf, (published.date().toordinal() + point) if published else math.inf
+    day = float(mention.event_date.toordinal())
     half = ONGOING_TOLERANCE_DAYS / 2 if mention.subtype in ONGOING_SUBTYPES else point
     lo, hi = day - half, day + half
     if mention.evidence.date is None:
@@ -264,6 +270,10 @@ class _Event:
         return (report.subdivision in self.places, shared, -distance, -self.rank)
 
 
+_ORDER = attrgetter("order")
+_SPAN = attrgetter("lo", "hi", "mention_id")
+
+
 def partition(reports: Iterable[Report]) -> tuple[list[list[Report]], list[Report]]:
     """Group a block's reports into events; the same groups whatever order they came in.
 
@@ -273,25 +283,54 @@ def partition(reports: Iterable[Report]) -> tuple[list[list[Report]], list[Repor
     the best event they fit; the rest wait for one. Returns the events (each a list of
     reports, its seed first, in the order they were opened) and the waiting reports.
     """
-    ordered = sorted(reports, key=lambda r: r.order)
+    ordered = sorted(reports, key=_ORDER)
     events: list[_Event] = []
+    opened = _Openings()
     waiting: list[Report] = []
     for report in [r for r in ordered if r.opens] + [r for r in ordered if not r.opens]:
-        fits = [event for event in events if event.admits(report)]
-        if fits:
+        fits = [event for event in opened.near(report) if event.admits(report)]
+        if len(fits) > 1:
             max(fits, key=lambda event: event.fit(report)).add(report)
+        elif fits:
+            fits[0].add(report)
         elif report.opens:
             events.append(_Event(report, len(events)))
+            opened.add(events[-1], report)
         else:
             waiting.append(report)
     return [event.reports for event in events], waiting
+
+
+class _Openings:
+    """The events of a partition by the days their first report spans. An event's days only
+    narrow as reports join it, so the events a report can join are among those whose first
+    report's days overlap its own: a block holds a window of days, a report fits a few."""
+
+    def __init__(self) -> None:
+        self._by_width: dict[float, tuple[list[float], list[_Event]]] = {}
+
+    def add(self, event: _Event, seed: Report) -> None:
+        starts, events = self._by_width.setdefault(seed.hi - seed.lo, ([], []))
+        at = bisect_right(starts, seed.lo)
+        starts.insert(at, seed.lo)
+        events.insert(at, event)
+
+    def near(self, report: Report) -> Iterator[_Event]:
+        """The events whose first report's days overlap `report`'s."""
+        for width, (starts, events) in self._by_width.items():
+            if math.isinf(width):
+                yield from events
+            else:  # a start within [lo - width, hi] overlaps [lo, hi]
+                yield from events[
+                    bisect_left(starts, report.lo - width) : bisect_right(starts, report.hi)
+                ]
 
 
 def _component(reports: list[Report], report: Report) -> list[Report]:
     """The reports linked to `report` through overlapping days: the only ones whose grouping
     its arrival can change (reports of one event share a day, so an event is never split
     between two components)."""
-    ordered = sorted(reports, key=lambda r: (r.lo, r.hi, r.mention_id))
+    ordered = sorted(reports, key=_SPAN)
     groups: list[list[Report]] = []
     reach = -math.inf
     for r in ordered:
@@ -326,29 +365,60 @@ class _Block:
     waiting: dict[str, list[Any]] = field(default_factory=dict)
     """mention id -> [the mention (JSON), deadline], for reports with no event to join yet."""
 
+    rows: dict[str, list[Any]] = field(default_factory=dict)
+    """The reports as last stored (mention id -> [event id, row]), reused when stored again."""
+
     @classmethod
-    def load(cls, value: Any, state: State, now: float) -> _Block:
+    def load(
+        cls, key: str, value: Any, state: State, now: float, decoded: Decoded | None
+    ) -> _Block:
         """The block as stored, without what expired."""
-        block = cls()
-        if not value:
-            return block
+        block = decoded.get(key, value) if decoded is not None else None
+        if block is None:
+            block = cls()
+            if not value:
+                return block
+            block.events, block.retired = value["events"], value["retired"]
+            block.waiting, block.rows = value["waiting"], value["reports"]
+            for mention_id, (event_id, row) in block.rows.items():
+                if event_id in block.events or mention_id in block.waiting:
+                    block.reports[mention_id] = Report.load(mention_id, row)
+                    block.event_of[mention_id] = event_id
         alive = lambda entry: not state.expired(entry[-1], now)  # noqa: E731
-        block.events = {e: v for e, v in value["events"].items() if alive(v)}
-        block.retired = {e: v for e, v in value["retired"].items() if alive(v)}
-        block.waiting = {m: v for m, v in value["waiting"].items() if alive(v)}
-        for mention_id, (event_id, row) in value["reports"].items():
-            if event_id in block.events or mention_id in block.waiting:
-                block.reports[mention_id] = Report.load(mention_id, row)
-                block.event_of[mention_id] = event_id
+        block.events = {e: list(v) for e, v in block.events.items() if alive(v)}
+        block.retired = {e: v for e, v in block.retired.items() if alive(v)}
+        block.waiting = {m: v for m, v in block.waiting.items() if alive(v)}
+        kept = [m for m, e in block.event_of.items() if e in block.events or m in block.waiting]
+        if len(kept) < len(block.reports):
+            block.reports = {m: block.reports[m] for m in kept}
+            block.event_of = {m: block.event_of[m] for m in kept}
         return block
 
     def dump(self) -> dict[str, Any]:
+        rows = self.rows
+        self.rows = {
+            m: row
+            if (row := rows.get(m)) and row[0] == self.event_of[m]
+            else [self.event_of[m], r.dump()]
+            for m, r in self.reports.items()
+        }
         return {
-            "reports": {m: [self.event_of[m], r.dump()] for m, r in self.reports.items()},
+            "reports": self.rows,
             "events": self.events,
             "retired": self.retired,
             "waiting": self.waiting,
         }
+
+    def copy(self) -> _Block:
+        """A copy to change without changing this one (the reports themselves are frozen)."""
+        return _Block(
+            dict(self.reports),
+            dict(self.event_of),
+            {e: list(v) for e, v in self.events.items()},
+            dict(self.retired),
+            dict(self.waiting),
+            self.rows,
+        )
 
     def opened(self, event_id: str) -> tuple[float, str]:
         """Older events first: for ties, the event that keeps its id or survives a merge."""
@@ -370,6 +440,31 @@ class _Block:
                 fit = (event.fit(report), event_id)
                 best = fit if best is None or fit > best else best
         return best[1] if best else None
+
+
+class Decoded:
+    """The blocks this process last stored, kept decoded (least recently used dropped past
+    `size`): a busy block holds hundreds of reports, and decoding them all for each new one
+    would cost more than merging it. A kept block is used only while the stored entry still
+    carries the token it was stored with (the mention whose merge stored it), so a block
+    another worker changed, or expiry removed, is read from the store again."""
+
+    def __init__(self, size: int = 1024) -> None:
+        self.size = size
+        self._blocks: OrderedDict[str, tuple[str, _Block]] = OrderedDict()
+
+    def get(self, key: str, value: Any) -> _Block | None:
+        kept = self._blocks.get(key)
+        if kept is None or not value or value.get("token") != kept[0]:
+            return None
+        self._blocks.move_to_end(key)
+        return kept[1].copy()
+
+    def put(self, key: str, token: str, block: _Block) -> None:
+        self._blocks[key] = (token, block)
+        self._blocks.move_to_end(key)
+        while len(self._blocks) > self.size:
+            self._blocks.popitem(last=False)
 
 
 # --- Merging ------------------------------------------------------------------------------
@@ -402,6 +497,7 @@ class Merge:
     entries: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Each changed open event's entry: its reports (JSON) and the events merged into it."""
     _block: _Block | None = None
+    _decoded: Decoded | None = None
 
     @property
     def event(self) -> CanonicalEvent | None:
@@ -421,17 +517,30 @@ class Merge:
             else:
                 entry = {**self.entries[change.event.event_id], "baseline": change.baseline}
                 state.put(key, entry, now, window)
-        state.put(self.block, self._block.dump(), now, window)
+        token = self.mention.mention_id  # a mention is merged into its block once
+        state.put(self.block, {**self._block.dump(), "token": token}, now, window)
+        if self._decoded is not None:
+            self._decoded.put(self.block, token, self._block)
 
 
-def merge_mention(mention: EventMention, state: State, now: float, window: float) -> Merge:
-    """Merge `mention` into the events of its block; see the module docstring.
+def merge_mention(
+    mention: EventMention,
+    state: State,
+    now: float,
+    window: float,
+    decoded: Decoded | None = None,
+) -> Merge:
+    """Merge `mention` into the events of its block; see the module docstring. `decoded`
+    keeps the blocks this process stored, decoded, for the next report.
 
     Idempotent: a mention already merged changes nothing. A mention that is not news
-    (history, a plan, a possibility, a denial) only refers to the open event it fits best.
+    (history, a plan, a possibility, a denial) only refers to the open event it fits best;
+    one anchored in no state refers to none.
     """
     key = blocking_key(mention)
-    block = _Block.load(state.get(key, now), state, now)
+    if anchor(mention) == NOWHERE:
+        return Merge(mention.model_copy(update={"event_id": None}), block=key)
+    block = _Block.load(key, state.get(key, now), state, now, decoded)
     if mention.mention_id in block.reports:
         linked = block.event_of[mention.mention_id]
         return Merge(mention.model_copy(update={"event_id": linked}), block=key)
@@ -439,7 +548,9 @@ def merge_mention(mention: EventMention, state: State, now: float, window: float
     report = Report.of(mention, seen)
     if not news(mention):
         return Merge(mention.model_copy(update={"event_id": block.best_event(report)}), block=key)
-    return _Regroup(mention, report, key, block, state, now, window).merge()
+    merge = _Regroup(mention, report, key, block, state, now, window).merge()
+    merge._decoded = decoded
+    return merge
 
 
 class _Regroup:
@@ -463,7 +574,11 @@ class _Regroup:
         block.event_of[report.mention_id] = None
         self.reach = _component(list(block.reports.values()), report)
         self.before = {r.mention_id: block.event_of[r.mention_id] for r in self.reach}
-        self.olds = sorted({e for e in self.before.values() if e is not None})
+        self.had: dict[str, set[str]] = {}
+        for m, e in self.before.items():
+            if e is not None:
+                self.had.setdefault(e, set()).add(m)
+        self.olds = sorted(self.had)
         self.stored = {e: state.get(event_key(key, e), now) or {} for e in self.olds}
         self.documents = {mention.mention_id: _document(mention)}
         self.documents.update({m: v[0] for m, v in block.waiting.items()})
@@ -501,17 +616,17 @@ class _Regroup:
         then all, then the event's seed (the report that opened it). The other groups are
         new events, seeded by their first report."""
         olds = sorted(self.olds, key=self.block.opened)
+        index = {event_id: j for j, event_id in enumerate(olds)}
         weights: dict[tuple[int, int], int] = {}
         for i, group in enumerate(groups):
             members = {r.mention_id for r in group}
             held = Counter(e for r in group if (e := self.before[r.mention_id]) is not None)
             opened = Counter(e for r in group if r.opens and (e := self.before[r.mention_id]))
-            for j, event_id in enumerate(olds):
-                if held[event_id]:
-                    seeded = self.block.events[event_id][2] in members
-                    weights[j, i] = (
-                        _MATCH + 10_000 * opened[event_id] + 10 * held[event_id] + seeded
-                    )
+            for event_id, count in held.items():
+                seeded = self.block.events[event_id][2] in members
+                weights[index[event_id], i] = (
+                    _MATCH + 10_000 * opened[event_id] + 10 * count + seeded
+                )
         ids = {i: olds[j] for j, i in _assign(weights, len(olds), len(groups)).items()}
         taken = set(self.block.events) | set(self.block.retired)
         for i, group in enumerate(groups):
@@ -546,7 +661,7 @@ class _Regroup:
 
     def _update(self, event_id: str, members: set[str], into: dict[str, str], merge: Merge) -> None:
         """The change to one group's event, if its reports changed."""
-        had = {m for m, e in self.before.items() if e == event_id}
+        had = self.had.get(event_id, set())
         absorbed = [old for old, survivor in into.items() if survivor == event_id]
         if members == had and not absorbed:
             return
@@ -587,29 +702,58 @@ _MATCH = 10**9
 
 def _assign(weights: dict[tuple[int, int], int], olds: int, groups: int) -> dict[int, int]:
     """The assignment of old events to groups (old -> group, each used once) with the most
-    weight; exact by search over the few events a regrouping touches, the older event's
-    choice first on a tie."""
+    weight. Old events and groups that share no report cannot compete, so each connected
+    part is solved on its own: exactly (a search over its few members, the older event's
+    choice first on a tie), or greedily, heaviest pair first, past `_EXACT` members."""
+    parent = list(range(olds + groups))
 
-    @cache
-    def best(j: int, used: int) -> tuple[int, tuple[tuple[int, int], ...]]:
-        if j == olds:
-            return 0, ()
-        choice: tuple[int, tuple[tuple[int, int], ...]] | None = None
-        for i in range(groups):
-            w = weights.get((j, i))
-            if w is not None and not used & (1 << i):
-                total, rest = best(j + 1, used | (1 << i))
-                if choice is None or total + w > choice[0]:
-                    choice = (total + w, ((j, i), *rest))
-        skip = best(j + 1, used)  # old event j keeps no group
-        return skip if choice is None or skip[0] > choice[0] else choice
+    def root(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
 
-    if olds > 16 or groups > 16:  # beyond any block seen: take each event's heaviest group
+    for j, i in weights:
+        parent[root(j)] = root(olds + i)
+    parts: dict[int, list[tuple[int, int]]] = {}
+    for pair in sorted(weights):
+        parts.setdefault(root(pair[0]), []).append(pair)
+    chosen: dict[int, int] = {}
+    for pairs in parts.values():
+        chosen.update(_assign_part({p: weights[p] for p in pairs}))
+    return chosen
+
+
+_EXACT = 12
+"""Members (old events plus groups) up to which a connected part is assigned exactly."""
+
+
+def _assign_part(weights: dict[tuple[int, int], int]) -> dict[int, int]:
+    olds = sorted({j for j, _ in weights})
+    groups = sorted({i for _, i in weights})
+    if len(olds) + len(groups) > _EXACT:
         taken: dict[int, int] = {}
-        for (j, i), _ in sorted(weights.items(), key=lambda item: -item[1]):
+        for (j, i), _ in sorted(weights.items(), key=lambda item: (-item[1], item[0])):
             if j not in taken and i not in taken.values():
                 taken[j] = i
         return taken
+    bit = {i: 1 << n for n, i in enumerate(groups)}
+
+    @cache
+    def best(k: int, used: int) -> tuple[int, tuple[tuple[int, int], ...]]:
+        if k == len(olds):
+            return 0, ()
+        j = olds[k]
+        choice: tuple[int, tuple[tuple[int, int], ...]] | None = None
+        for i in groups:
+            w = weights.get((j, i))
+            if w is not None and not used & bit[i]:
+                total, rest = best(k + 1, used | bit[i])
+                if choice is None or total + w > choice[0]:
+                    choice = (total + w, ((j, i), *rest))
+        skip = best(k + 1, used)  # old event j keeps no group
+        return skip if choice is None or skip[0] > choice[0] else choice
+
     return dict(best(0, 0)[1])
 
 
@@ -644,62 +788,50 @@ def _build(
 
     The most severe report sets the severity (and the weapon it names), the parties are
     ranked by how many reports name them, the most specific place wins, each figure is its
-    latest report's, and the day is the earliest a report names.
+    latest report's, and the day is the earliest a report names. It reads the stored JSON
+    as it is: an event rebuilt on each of its hundreds of reports must not parse each one.
     """
-    mentions = sorted(
-        (EventMention.model_validate(d) for d in documents),
-        key=lambda m: (
-            reports[m.mention_id].seen if m.mention_id in reports else 0.0,
-            m.mention_id,
-        ),
-    )
-    figures = {
-        (r.article_id, r.quantity.unit, r.quantity.value): r for m in mentions for r in _reports(m)
-    }
-    history = sorted(figures.values(), key=_report_order)
-    seen = [_seen(m, reports) for m in mentions]
-    named = [m for m in mentions if m.subtype]
-    subtype = _most_common(m.subtype for m in named)
-    mode = next((m.mode for m in named if m.subtype == subtype and m.mode), None)
-    weapons = [m for m in mentions if m.weapon]
-    weapon = None
-    if weapons:
-        count = Counter(m.weapon for m in weapons)
-        weapon = max(
-            weapons,
-            key=lambda m: (SEVERITY_ORDER[m.severity], count[m.weapon], -mentions.index(m)),
-        ).weapon
-    dated = [m.event_date for m in mentions if m.event_date and m.evidence.date is not None]
-    dates = dated or [m.event_date for m in mentions if m.event_date]
-    received = [m.received_at for m in mentions if m.received_at]
-    return CanonicalEvent(
-        event_id=event_id,
-        event_type=mentions[0].event_type,
-        mode=mode or _most_common(m.mode for m in mentions if m.mode),
-        subtype=subtype,
-        severity=max((m.severity for m in mentions), key=SEVERITY_ORDER.__getitem__),
-        actors=_ranked(m.actors for m in mentions),
-        recipients=_ranked(m.recipients for m in mentions),
-        location=_place(m.location for m in mentions),
-        quantities=_latest_quantities(history),
-        quantity_history=history,
-        weapon=weapon,
-        event_date=min(dates) if dates else None,
-        first_seen=min(seen),
-        last_seen=max(seen),
-        article_ids=sorted({m.article_id for m in mentions}),
-        sources=sorted({m.source for m in mentions}),
-        mention_ids=sorted(m.mention_id for m in mentions),
-        confidence=max(m.confidence for m in mentions),
-        last_received_at=max(received) if received else None,
+    seen = {d["mention_id"]: _seen(d, reports) for d in documents}
+    ms = sorted(documents, key=lambda d: (seen[d["mention_id"]], d["mention_id"]))
+    named = [d for d in ms if d["subtype"]]
+    subtype = _most_common(d["subtype"] for d in named)
+    mode = next((d["mode"] for d in named if d["subtype"] == subtype and d["mode"]), None)
+    dated = [d["event_date"] for d in ms if d["event_date"] and d["evidence"].get("date")]
+    dates = dated or [d["event_date"] for d in ms if d["event_date"]]
+    received = [datetime.fromisoformat(d["received_at"]) for d in ms if d.get("received_at")]
+    times = [seen[d["mention_id"]] for d in ms]
+    history = _history(ms)
+    return CanonicalEvent.model_validate(
+        {
+            "event_id": event_id,
+            "event_type": ms[0]["event_type"],
+            "mode": mode or _most_common(d["mode"] for d in ms),
+            "subtype": subtype,
+            "severity": max((d["severity"] for d in ms), key=SEVERITY_ORDER.__getitem__),
+            "actors": _ranked(d["actors"] for d in ms),
+            "recipients": _ranked(d["recipients"] for d in ms),
+            "location": _place(d["location"] for d in ms),
+            "quantities": _latest_quantities(history),
+            "quantity_history": history,
+            "weapon": _weapon(ms),
+            "event_date": min(dates) if dates else None,
+            "first_seen": datetime.fromtimestamp(min(times), UTC),
+            "last_seen": datetime.fromtimestamp(max(times), UTC),
+            "article_ids": sorted({d["article_id"] for d in ms}),
+            "sources": sorted({d["source"] for d in ms}),
+            "mention_ids": sorted(d["mention_id"] for d in ms),
+            "confidence": max(d["confidence"] for d in ms),
+            "last_received_at": max(received) if received else None,
+        }
     )
 
 
-def _seen(mention: EventMention, reports: dict[str, Report]) -> datetime:
-    if mention.published_at is not None:
-        return mention.published_at
-    report = reports.get(mention.mention_id)
-    return datetime.fromtimestamp(report.seen if report else 0.0, UTC)
+def _seen(document: dict[str, Any], reports: dict[str, Report]) -> float:
+    """When a report was published (when it came, for one without a date)."""
+    if document.get("published_at"):
+        return datetime.fromisoformat(document["published_at"]).timestamp()
+    report = reports.get(document["mention_id"])
+    return report.seen if report else 0.0
 
 
 def _most_common(values: Iterable[str | None]) -> str | None:
@@ -711,53 +843,69 @@ def _most_common(values: Iterable[str | None]) -> str | None:
     return max(listed, key=lambda v: (count[v], -listed.index(v)))
 
 
-def _ranked(lists: Iterable[list[Actor]]) -> list[Actor]:
+def _weapon(documents: list[dict[str, Any]]) -> str | None:
+    """The weapon the most severe report names (the most often named, then the earliest)."""
+    armed = [d for d in documents if d["weapon"]]
+    if not armed:
+        return None
+    count = Counter(d["weapon"] for d in armed)
+    order = {id(d): i for i, d in enumerate(armed)}
+    best = max(
+        armed, key=lambda d: (SEVERITY_ORDER[d["severity"]], count[d["weapon"]], -order[id(d)])
+    )
+    return str(best["weapon"])
+
+
+def _ranked(lists: Iterable[list[dict[str, Any]]]) -> list[dict[str, Any]]:
     """Every party any report names, the most often named first (earliest on a tie)."""
-    first: dict[str, tuple[int, Actor]] = {}
+    first: dict[str, tuple[int, dict[str, Any]]] = {}
     count: Counter[str] = Counter()
     for actors in lists:
-        for actor in {a.code: a for a in actors}.values():
-            first.setdefault(actor.code, (len(first), actor))
-            count[actor.code] += 1
+        for actor in {a["code"]: a for a in actors}.values():
+            first.setdefault(actor["code"], (len(first), actor))
+            count[actor["code"]] += 1
     ranked = sorted(first, key=lambda code: (-count[code], first[code][0]))
     return [first[code][1] for code in ranked]
 
 
-def _place(places: Iterable[Location | None]) -> Location | None:
+def _place(places: Iterable[dict[str, Any] | None]) -> dict[str, Any] | None:
     """The most specific place any report gives (a region over its country over a name),
     the most often given on a tie, then the earliest."""
     listed = [p for p in places if p is not None]
     if not listed:
         return None
-    names = [(p.name, p.country, p.subdivision) for p in listed]
+    names = [(p["name"], p.get("country"), p.get("subdivision")) for p in listed]
     count = Counter(names)
     best = max(
         range(len(listed)),
-        key=lambda i: (bool(listed[i].subdivision), bool(listed[i].country), count[names[i]], -i),
+        key=lambda i: (bool(names[i][2]), bool(names[i][1]), count[names[i]], -i),
     )
     return listed[best]
 
 
-def _reports(mention: EventMention) -> list[QuantityReport]:
-    return [
-        QuantityReport(
-            quantity=q,
-            article_id=mention.article_id,
-            source=mention.source,
-            published_at=mention.published_at,
-        )
-        for q in mention.quantities
-    ]
+def _history(documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every figure with the report that gave it, oldest first (one per article and figure)."""
+    figures: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for d in documents:
+        for q in d["quantities"]:
+            published = d.get("published_at")
+            at = datetime.fromisoformat(published) if published else _EARLIEST
+            key = (at, d["article_id"], q["unit"], q["value"])
+            figures[key] = {  # the later report of the same figure in one article wins
+                "quantity": q,
+                "article_id": d["article_id"],
+                "source": d["source"],
+                "published_at": published,
+            }
+    return [figures[key] for key in sorted(figures)]
 
 
-def _report_order(report: QuantityReport) -> tuple[Any, ...]:
-    published = report.published_at or datetime.min.replace(tzinfo=UTC)
-    return (published, report.article_id, report.quantity.unit, report.quantity.value)
+_EARLIEST = datetime.min.replace(tzinfo=UTC)
 
 
-def _latest_quantities(history: list[QuantityReport]) -> list[Any]:
+def _latest_quantities(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The newest report's figure for each unit: a later 'up to 12,000' replaces 'some 8,000'."""
-    latest: dict[str, Any] = {}
+    latest: dict[str, dict[str, Any]] = {}
     for report in history:  # sorted oldest first, so later reports overwrite
-        latest[report.quantity.unit] = report.quantity
+        latest[report["quantity"]["unit"]] = report["quantity"]
     return list(latest.values())

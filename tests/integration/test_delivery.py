@@ -83,7 +83,7 @@ def make_alert(
 
 
 async def publish_alerts(pipeline: Pipeline, alerts: list[Alert]) -> None:
-    """Write alerts to the outbox as the alerts agent does: keyed by event id."""
+    """Write alerts to the outbox as the events step does: keyed by event id."""
     producer = AIOKafkaProducer(bootstrap_servers=pipeline.bootstrap, acks="all")
     await producer.start()
     try:

@@ -14,28 +14,19 @@ from typing import Any
 
 import pytest
 
-from schemas import ArticleRecord, EventMention
+from streams.evaluation.order import extraction_once
 from streams.feed import RawRecord
 from streams.replay import Replay, collect
 from streams.rules import get_rules
 from streams.runner import Runner
 from streams.settings import Settings
-from streams.stages import extract
 from tests.order import Outcome, copy_first, day_late, records, shuffled
 
 
 @pytest.fixture(autouse=True)
-def extract_once(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Extraction is deterministic and tested on its own; here only merging is on trial,
-    so each article is extracted once across all the orders."""
-    real = extract.extract
-
-    @cache
-    def cached(record_json: str) -> tuple[EventMention, ...]:
-        return tuple(real(ArticleRecord.model_validate_json(record_json)))
-
-    monkeypatch.setattr(extract, "extract", lambda record: list(cached(record.model_dump_json())))
-    yield
+def extract_once() -> Iterator[None]:
+    with extraction_once():
+        yield
 
 
 @cache

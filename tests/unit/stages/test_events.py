@@ -13,7 +13,7 @@ from schemas import Actor, Alert, CanonicalEvent, EventMention, Evidence, Locati
 from streams.pipeline import EventsState, Moment
 from streams.pipeline import _events as step_events
 from streams.rules import Rule, RuleSet
-from streams.stages.events import Merge, blocking_key, merge_mention
+from streams.stages.events import Decoded, Merge, blocking_key, merge_mention
 from streams.stages.state import ExpiringState
 from tests.order import Outcome
 
@@ -226,6 +226,38 @@ def test_history_and_plans_only_refer_to_an_open_event() -> None:
     assert referred.mention.event_id == opened.event.event_id and not referred.changes
     _, (alone,) = merge_all(planned)
     assert alone.mention.event_id is None and not alone.changes
+
+
+def test_a_vaguely_dated_report_joins_no_event_after_its_article() -> None:
+    vague = strike(1, 20, KHARKIV, event_date=None, dated=False)  # "earlier this year"
+    later, earlier = strike(2, 25, KHARKIV), strike(3, 18, KHARKIV)
+    assert events_of([later, vague]) == {frozenset({"a1"}), frozenset({"a2"})}
+    assert events_of([vague, earlier]) == {frozenset({"a1", "a3"})}
+
+
+def test_a_report_anchored_in_no_state_joins_no_event() -> None:
+    # No party and a place in no known country: the same act could be anywhere.
+    border = Location(name="the border")
+    blocks, (first, second) = merge_all(
+        strike(1, 20, border, recipients=[], actors=[], confidence=0.9),
+        strike(2, 20, border, recipients=[], actors=[], confidence=0.9),
+    )
+    assert [first.mention.event_id, second.mention.event_id] == [None, None]
+    assert not first.changes and not second.changes and len(blocks) == 0
+
+
+def test_a_block_kept_decoded_is_read_again_once_another_worker_changed_it() -> None:
+    blocks = ExpiringState({})
+    mine, theirs = Decoded(), Decoded()
+    for n, decoded in ((1, mine), (2, theirs), (3, mine)):
+        m = strike(n, 20, KHARKIV)
+        now = m.published_at.timestamp()  # type: ignore[union-attr]
+        merged = merge_mention(m, blocks, now, WINDOW, decoded)
+        merged.commit(blocks, now, WINDOW)
+    assert merged.event is not None and merged.event.article_ids == ["a1", "a2", "a3"]
+    assert events_of([strike(n, 20, KHARKIV) for n in (1, 2, 3)]) == {
+        frozenset(merged.event.article_ids)
+    }
 
 
 def test_when_two_events_turn_out_to_be_one_the_older_survives() -> None:
