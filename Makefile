@@ -107,6 +107,12 @@ eval-geo: $(STAMP) ## Replay geo-dev (a dev set) and score it with the shared sc
 	$(BIN)/geoevents replay $(DATASETS)/geo-dev/articles.jsonl --out out/geo-dev > /dev/null
 	$(BIN)/python $(SCORER) geo out/geo-dev $(DATASETS)/geo-dev/labels.json
 
+.PHONY: eval-order
+eval-order: $(STAMP) ## Own feeds and geo-dev in 100 shuffled orders each: the same events and pages as replay?
+	$(BIN)/geoevents eval order tests/fixtures/merging/articles.jsonl --orders 100
+	$(BIN)/geoevents eval order tests/fixtures/feed/articles.jsonl --orders 100
+	$(BIN)/geoevents eval order $(DATASETS)/geo-dev/articles.jsonl --orders 100
+
 .PHONY: eval-heldout
 eval-heldout: $(STAMP) ## Score extraction on the held-out own articles (never tuned on)
 	$(BIN)/geoevents eval extraction tests/fixtures/extraction-heldout/articles.jsonl \
