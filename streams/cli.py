@@ -282,7 +282,7 @@ def eval_order(
         f"{report.articles} articles: replay leaves {report.events} events and pages "
         f"{report.pages}.\n{report.orders} shuffled orders: {report.same_events} with the same "
         f"events, {report.same_pages} with the same pages, {report.paged_twice} paging an event "
-        "twice."
+        f"twice ({report.paged_beyond_merges} more than once per event merged into it)."
     )
     for difference in report.differences[:5]:
         console.print_json(data=difference)

@@ -112,7 +112,10 @@ class OrderReport:
     same_events: int = 0
     same_pages: int = 0
     paged_twice: int = 0
-    """Orders in which some event had a second "new" page (each from a retired event)."""
+    """Orders in which some event had a second "new" page."""
+    paged_beyond_merges: int = 0
+    """Orders in which some event had more "new" pages than 1 + the events retired into it:
+    a second page that no late merge of two paged events explains."""
     differences: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
@@ -124,6 +127,7 @@ class OrderReport:
             "same_events": self.same_events,
             "same_pages": self.same_pages,
             "orders_with_an_event_paged_twice": self.paged_twice,
+            "orders_paging_beyond_merges": self.paged_beyond_merges,
             "differences": self.differences[:5],
         }
 
@@ -144,6 +148,9 @@ def evaluate(
             report.same_events += got.events == want.events
             report.same_pages += got.pages == want.pages
             report.paged_twice += any(count > 1 for count in got.pages.values())
+            report.paged_beyond_merges += any(
+                count > 1 + got.merged[event] for event, count in got.pages.items()
+            )
             if got.events != want.events or got.pages != want.pages:
                 report.differences.append(
                     {
