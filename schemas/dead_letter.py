@@ -15,6 +15,8 @@ DeadLetterReason = Literal[
     "not_object",
     "invalid_fields",
     "empty_body",
+    "future_dated",
+    "too_old",
     "processing_error",
     "delivery_failed",
     "not_deliverable",

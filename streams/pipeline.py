@@ -16,6 +16,7 @@ the same partition, so one real event never pages "new" twice (docs/merging.md).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -144,6 +145,7 @@ TOPICS: dict[str, Topic] = {
 def _intake(raw: bytes, settings: Settings, at: Moment) -> list[Output]:
     limits = settings.limits
     article = intake.parse_article(raw, limits.max_article_bytes, limits.max_body_chars)
+    intake.check_time(article, time.time(), limits.max_ahead_seconds, limits.earliest)
     # The signature and story features are computed here, partition-parallel, so the one
     # story partition only compares compact features.
     record = intake.to_record(article).model_copy(update={"received_at": at.wall})

@@ -98,7 +98,8 @@ class Runner:
         self.seconds: dict[str, list[float]] = defaultdict(list)
         """Seconds each step spent on each record it processed."""
         self._queues: dict[tuple[str, int], deque[Message]] = defaultdict(deque)
-        self._clock = StreamClock()
+        ahead = settings.limits.max_ahead_seconds
+        self._clock = StreamClock((lambda: time.time() + ahead) if live else None)
         self._swept: dict[str, float] = {}
 
     def publish(self, records: Iterable[RawRecord], timestamp: float | None = None) -> None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -54,6 +55,12 @@ class LimitSettings(BaseModel):
     """GEO_LIMITS__MAX_ARTICLE_BYTES: a raw message larger than this is dead-lettered."""
     max_body_chars: int = Field(default=200_000, ge=100)
     """GEO_LIMITS__MAX_BODY_CHARS: an article body longer than this is dead-lettered."""
+    max_ahead_seconds: float = Field(default=86400.0, ge=0)
+    """GEO_LIMITS__MAX_AHEAD_SECONDS: an article published further than this ahead of the
+    clock is dead-lettered (`future_dated`), and no record's time moves stream time further
+    ahead: a producer's clock or a typo must not expire state early."""
+    earliest: AwareDatetime = datetime(1970, 1, 1, tzinfo=UTC)
+    """GEO_LIMITS__EARLIEST: an article published before this is dead-lettered (`too_old`)."""
 
 
 class StateSettings(BaseModel):

@@ -76,7 +76,7 @@ def synthetic_stream(
     apart and none merges with another.
     """
     rng = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
-    start = datetime(2026, 1, 1, tzinfo=UTC)
+    start = datetime(2024, 1, 1, tzinfo=UTC)  # in the past: later dates are refused
     run = uuid.uuid4().hex[:6]
     for i in range(n):
         published = start + timedelta(hours=i)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from datetime import datetime
 
 from pydantic import ValidationError
 
@@ -36,6 +37,28 @@ def parse_article(raw: bytes, max_bytes: int, max_body_chars: int) -> Article:
             "too_large", f"body is {len(article.body)} characters, limit is {max_body_chars}"
         )
     return normalise(article)
+
+
+def check_time(article: Article, now: float, max_ahead: float, earliest: datetime) -> None:
+    """Refuse an article dated too far ahead of `now` (the clock, epoch seconds) or before
+    `earliest`: stream time follows publication times, and one article from the year 9999
+    would otherwise expire every table's state and stop their sweeps."""
+    published = article.published_at
+    if published is None:
+        return
+    if published.timestamp() > now + max_ahead:
+        ahead = published.timestamp() - now
+        raise RejectedMessage(
+            "future_dated",
+            f"published_at {published.isoformat()} is {ahead:,.0f} s ahead of the clock; "
+            f"the limit is {max_ahead:,.0f} s (GEO_LIMITS__MAX_AHEAD_SECONDS)",
+        )
+    if published < earliest:
+        raise RejectedMessage(
+            "too_old",
+            f"published_at {published.isoformat()} is before {earliest.isoformat()} "
+            "(GEO_LIMITS__EARLIEST)",
+        )
 
 
 def _rejection(err: ValidationError) -> RejectedMessage:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 
+from streams.clock import StreamClock
 from streams.errors import RejectedMessage
-from streams.stages.intake import parse_article
+from streams.stages.intake import check_time, parse_article
 
 GOOD = {
     "id": "a1",
@@ -55,3 +57,36 @@ def test_bad_input_is_rejected_with_reason(raw: bytes, reason: str) -> None:
 def test_missing_field_is_named() -> None:
     with pytest.raises(RejectedMessage, match="id: Field required"):
         parse(json.dumps({"source": "Wire", "body": "x"}).encode())
+
+
+NOW = datetime(2026, 11, 20, 12, tzinfo=UTC).timestamp()
+
+
+@pytest.mark.parametrize(
+    ("published", "reason"),
+    [
+        ("2026-11-21T11:59:00Z", None),  # within a day ahead: a producer's clock, a time zone
+        ("2026-11-21T12:01:00Z", "future_dated"),
+        ("9999-12-31T23:59:59Z", "future_dated"),
+        ("1970-01-01T00:00:00Z", None),
+        ("1969-12-31T23:59:59Z", "too_old"),
+        ("0001-01-01T00:00:00Z", "too_old"),
+    ],
+)
+def test_an_article_dated_out_of_range_is_refused(published: str, reason: str | None) -> None:
+    article = parse(json.dumps({**GOOD, "published_at": published}).encode())
+    earliest = datetime(1970, 1, 1, tzinfo=UTC)
+    if reason is None:
+        check_time(article, NOW, 86400, earliest)
+        return
+    with pytest.raises(RejectedMessage) as raised:
+        check_time(article, NOW, 86400, earliest)
+    assert raised.value.reason == reason
+
+
+def test_no_record_moves_stream_time_past_the_ceiling() -> None:
+    clock = StreamClock(lambda: NOW + 3600)
+    assert clock.advance(0, datetime(2026, 11, 20, tzinfo=UTC), None) < NOW
+    assert clock.advance(0, datetime(9999, 1, 1, tzinfo=UTC), None) == NOW + 3600
+    assert clock.advance(1, None, 1e15) == NOW + 3600  # a producer's timestamp, as well
+    assert StreamClock().advance(0, None, 1e15) == 1e15  # replay: no ceiling
