@@ -15,6 +15,9 @@ DeadLetterReason = Literal[
     "not_object",
     "invalid_fields",
     "empty_body",
+    "tombstone",
+    "too_deep",
+    "invalid_surrogate",
     "future_dated",
     "too_old",
     "processing_error",
@@ -33,6 +36,17 @@ class DeadLetter(Payload):
     error: str = Field(max_length=4000, description="Human-readable error message.")
     key: bytes | None = Field(default=None, description="The original message key, base64.")
     original: bytes = Field(description="The original message value, base64.")
+    original_size: int | None = Field(
+        default=None, ge=0, description="Length of the original message value, in bytes."
+    )
+    original_sha256: str | None = Field(
+        default=None, description="SHA-256 of the original message value, hex."
+    )
+    truncated: bool = Field(
+        default=False,
+        description="`original` (and `key`) hold only the first bytes: the whole would not "
+        "fit one message (GEO_LIMITS__MAX_MESSAGE_BYTES); the size and hash are the whole's.",
+    )
     topic: str | None = Field(default=None, description="Origin topic.")
     partition: int | None = None
     offset: int | None = None

@@ -52,6 +52,7 @@ def create_app(settings: Settings) -> faust.App:
         topic_replication_factor=settings.topics.replication_factor,
         # acks=all: an alert or event the service reports as sent survives a broker failover.
         producer_acks=-1,
+        producer_max_request_size=settings.limits.max_message_bytes,
         # Short group timeouts: a new group's first join waits about half the session timeout.
         broker_session_timeout=settings.broker_session_timeout,
         broker_rebalance_timeout=max(6.0, settings.broker_session_timeout * 0.6),

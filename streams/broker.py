@@ -24,7 +24,7 @@ from aiokafka.client import AIOKafkaClient
 from aiokafka.errors import KafkaError
 
 from streams.errors import BrokerError
-from streams.settings import TopicSettings
+from streams.settings import Settings
 
 _T = TypeVar("_T")
 
@@ -47,15 +47,18 @@ class TopicSpec:
     configs: dict[str, str] = field(default_factory=dict)
 
 
-def service_topics(topics: TopicSettings) -> list[TopicSpec]:
-    """The service's public topics as specs; the canonical-event topic is compacted."""
+def service_topics(settings: Settings) -> list[TopicSpec]:
+    """The service's public topics as specs: each takes the records the service may send
+    (GEO_LIMITS__MAX_MESSAGE_BYTES), and the canonical-event topic is compacted."""
+    topics = settings.topics
+    sized = {"max.message.bytes": str(settings.limits.max_message_bytes)}
     compact = {"cleanup.policy": "compact"}
     return [
         TopicSpec(
             name=name,
             partitions=topics.partitions,
             replication_factor=topics.replication_factor,
-            configs=dict(compact) if name == topics.canonical else {},
+            configs={**sized, **compact} if name == topics.canonical else dict(sized),
         )
         for name in topics.public()
     ]

@@ -86,7 +86,7 @@ def worker(
         settings = get_settings()
         console.print(f"embedded broker on {settings.broker}")
     try:
-        asyncio.run(ensure_topics(settings.bootstrap_servers, service_topics(settings.topics)))
+        asyncio.run(ensure_topics(settings.bootstrap_servers, service_topics(settings)))
         _run_worker(settings.log_level, logfile)
     finally:
         if broker is not None:
@@ -118,7 +118,7 @@ def broker(
     from streams.broker import run_foreground, service_topics
 
     try:
-        run_foreground(host, port, topics=service_topics(get_settings().topics))
+        run_foreground(host, port, topics=service_topics(get_settings()))
     except GeoeventsError as err:
         raise _fail(err) from err
 
@@ -142,6 +142,7 @@ def ingest(
                 settings.bootstrap_servers,
                 topic or settings.topics.articles,
                 progress=progress,
+                max_message_bytes=settings.limits.max_message_bytes,
             )
         )
     except GeoeventsError as err:

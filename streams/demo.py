@@ -34,7 +34,7 @@ def run_demo(inputs: list[Path], keep_running: bool, console: Console) -> int:
     with EmbeddedBroker() as broker:
         bootstrap = broker.bootstrap
         console.print(f"[green]broker[/] embedded Kafka-protocol broker on {bootstrap}")
-        asyncio.run(ensure_topics(bootstrap, service_topics(settings.topics)))
+        asyncio.run(ensure_topics(bootstrap, service_topics(settings)))
         port = free_port(settings.web_host)
         env = {"GEO_BROKER": bootstrap, "GEO_WEB_PORT": str(port)}
         worker = start_worker(env, settings.data_dir / "worker.log")
@@ -43,7 +43,12 @@ def run_demo(inputs: list[Path], keep_running: bool, console: Console) -> int:
                 wait_ready(worker, f"http://{settings.web_host}:{port}/readyz", READY_TIMEOUT)
             console.print(f"[green]worker[/] ready on :{port}")
             count = asyncio.run(
-                publish(list(read_records(inputs)), bootstrap, settings.topics.articles)
+                publish(
+                    list(read_records(inputs)),
+                    bootstrap,
+                    settings.topics.articles,
+                    max_message_bytes=settings.limits.max_message_bytes,
+                )
             )
             console.print(f"[green]feed[/] published {count} articles; alerts appear below")
             asyncio.run(

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from streams.app import metrics
+from streams.app import app, metrics, settings
 from streams.stages.dead_letters import dead_letter
 
 log = logging.getLogger(__name__)
@@ -20,6 +20,11 @@ async def dead_letters(stage: str, event: Any, dlq: Any) -> AsyncIterator[None]:
 
     Faust would ack and skip a message whose handler raised, with only a log line; this
     keeps the message, says why, and counts it. The time spent is recorded per stage.
+
+    A dead letter that cannot be written (the broker refuses it, or is gone) stops the
+    worker before the message is acknowledged: its offset is not committed, and the worker
+    that takes the partition next reads it again. Losing it quietly is the one thing not
+    allowed.
     """
     started = time.perf_counter()
     message = event.message
@@ -34,8 +39,22 @@ async def dead_letters(stage: str, event: Any, dlq: Any) -> AsyncIterator[None]:
             topic=message.topic,
             partition=message.partition,
             offset=message.offset,
+            max_message_bytes=settings.limits.max_message_bytes,
         )
-        await dlq.send(key=message.key, value=letter.to_json_bytes())
+        try:
+            sent = await dlq.send(key=letter.key, value=letter.to_json_bytes())
+            await sent  # on the broker before the message's offset may be committed
+        except Exception as failure:
+            log.critical(
+                "could not dead-letter %s[%s]@%s (%s): %r; stopping without committing it",
+                message.topic,
+                message.partition,
+                message.offset,
+                letter.reason,
+                failure,
+            )
+            await app.crash(failure)
+            raise
         metrics.dead_letters.labels(stage=stage, reason=letter.reason).inc()
         log.warning(
             "dead-lettered %s[%s]@%s at %s: %s",

@@ -37,6 +37,7 @@ _DATELINE = re.compile(
     re.MULTILINE,
 )
 _BLANK_LINES = re.compile(r"\n[ \t]*\n")
+_RECORD_FRAMING = 512  # a record batch's header and the record's own, counted in its size
 _PUBLISH_WINDOW = 1000  # unacknowledged sends kept in flight before waiting on them
 
 
@@ -183,14 +184,26 @@ def _progress_bar(topic: str) -> Progress:
 
 
 async def publish(
-    records: Iterable[RawRecord], bootstrap: str, topic: str, progress: bool = True
+    records: Iterable[RawRecord],
+    bootstrap: str,
+    topic: str,
+    progress: bool = True,
+    max_message_bytes: int = 1024 * 1024,
 ) -> int:
-    """Publish every record with its key and wait for the broker's acks; return the count."""
+    """Publish every record with its key and wait for the broker's acks; return the count.
+
+    A record larger than `max_message_bytes` (GEO_LIMITS__MAX_MESSAGE_BYTES) stops the
+    publish with an error naming it: no broker configured to the same limit would take it.
+    """
     total = len(records) if isinstance(records, list | tuple) else None
     # No idempotent producer: the embedded broker has no InitProducerId. A retried send
     # may then duplicate a message, which at-least-once consumers must absorb anyway.
     producer = AIOKafkaProducer(
-        bootstrap_servers=bootstrap, acks="all", enable_idempotence=False, linger_ms=5
+        bootstrap_servers=bootstrap,
+        acks="all",
+        enable_idempotence=False,
+        linger_ms=5,
+        max_request_size=max_message_bytes,
     )
     bar = _progress_bar(topic) if progress else None
     task = bar.add_task("publish", total=total) if bar is not None else None
@@ -218,6 +231,14 @@ async def publish(
         if bar is not None:
             bar.start()
         for record in records:
+            size = len(record.value) + len(record.key or b"") + _RECORD_FRAMING
+            if size > max_message_bytes:
+                await settle()
+                raise GeoeventsError(
+                    f"{record.origin}: {size} bytes framed, over the {max_message_bytes}-byte "
+                    f"message limit (GEO_LIMITS__MAX_MESSAGE_BYTES); the {sent} records before "
+                    "it were published, none after it"
+                )
             try:
                 future = await producer.send(topic, record.value, key=record.key)
             except KafkaError as err:

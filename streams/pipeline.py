@@ -142,7 +142,7 @@ TOPICS: dict[str, Topic] = {
 # --- intake: validate raw articles --------------------------------------------------------
 
 
-def _intake(raw: bytes, settings: Settings, at: Moment) -> list[Output]:
+def _intake(raw: bytes | None, settings: Settings, at: Moment) -> list[Output]:
     limits = settings.limits
     article = intake.parse_article(raw, limits.max_article_bytes, limits.max_body_chars)
     intake.check_time(article, time.time(), limits.max_ahead_seconds, limits.earliest)

@@ -154,8 +154,9 @@ class Runner:
                 partition=message.partition,
                 offset=message.offset,
                 failed_at=self.wall(now),
+                max_message_bytes=self.settings.limits.max_message_bytes,
             )
-            self.send(step.dead_letters, message.key, letter.to_json_bytes(), message.timestamp)
+            self.send(step.dead_letters, letter.key, letter.to_json_bytes(), message.timestamp)
             return
         finally:
             self.seconds[step.name].append(time.perf_counter() - started)

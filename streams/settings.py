@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, SecretStr
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -51,8 +51,14 @@ class LimitSettings(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
+    max_message_bytes: int = Field(default=1024 * 1024, ge=64 * 1024)
+    """GEO_LIMITS__MAX_MESSAGE_BYTES: the largest record the service sends (its producers'
+    max request size, and `max.message.bytes` on the topics it creates). Keep it at or below
+    the brokers' `message.max.bytes`. A dead letter is cut to fit it."""
     max_article_bytes: int = Field(default=512 * 1024, ge=1024)
-    """GEO_LIMITS__MAX_ARTICLE_BYTES: a raw message larger than this is dead-lettered."""
+    """GEO_LIMITS__MAX_ARTICLE_BYTES: a raw message larger than this is dead-lettered. At
+    most half of GEO_LIMITS__MAX_MESSAGE_BYTES: an accepted article travels on, with its
+    features, in records of its own."""
     max_body_chars: int = Field(default=200_000, ge=100)
     """GEO_LIMITS__MAX_BODY_CHARS: an article body longer than this is dead-lettered."""
     max_ahead_seconds: float = Field(default=86400.0, ge=0)
@@ -61,6 +67,15 @@ class LimitSettings(BaseModel):
     ahead: a producer's clock or a typo must not expire state early."""
     earliest: AwareDatetime = datetime(1970, 1, 1, tzinfo=UTC)
     """GEO_LIMITS__EARLIEST: an article published before this is dead-lettered (`too_old`)."""
+
+    @model_validator(mode="after")
+    def _sizes_agree(self) -> LimitSettings:
+        if self.max_article_bytes * 2 > self.max_message_bytes:
+            raise ValueError(
+                f"GEO_LIMITS__MAX_ARTICLE_BYTES ({self.max_article_bytes}) must be at most half "
+                f"of GEO_LIMITS__MAX_MESSAGE_BYTES ({self.max_message_bytes})"
+            )
+        return self
 
 
 class StateSettings(BaseModel):

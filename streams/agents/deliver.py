@@ -13,10 +13,12 @@ from streams.delivery import open_dispatcher
 from streams.dlq import dead_letters
 from streams.outbox import Outbox
 from streams.rules import get_rules
+from streams.stages.dead_letters import fitted
 from streams.stages.deliver import Origin
 
 
 async def _send_dead_letter(letter: DeadLetter) -> None:
+    letter = fitted(letter, settings.limits.max_message_bytes)
     sent = await topics.alerts_dlq.send(key=letter.key, value=letter.to_json_bytes())
     await sent  # the broker has it before the alert's offset may be committed
 

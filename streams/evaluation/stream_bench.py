@@ -154,7 +154,7 @@ async def stream_bench(total: int, rate: float, latency_articles: int) -> dict[s
             }
         )
         settings = Settings(broker=broker.bootstrap, app_id=f"bench-{run}", topics=topics)
-        await ensure_topics(broker.bootstrap, service_topics(topics))
+        await ensure_topics(broker.bootstrap, service_topics(settings))
         port = free_port("127.0.0.1")
         env = {
             "GEO_BROKER": broker.bootstrap,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from datetime import datetime
 
@@ -13,9 +14,15 @@ from streams.errors import RejectedMessage
 from streams.stages.clustering import story_features
 from streams.stages.neardup import signature
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+"""A lone surrogate (JSON allows the escape "\\ud800"): no UTF-8 encoder writes it, so the
+article could not be sent on."""
 
-def parse_article(raw: bytes, max_bytes: int, max_body_chars: int) -> Article:
+
+def parse_article(raw: bytes | None, max_bytes: int, max_body_chars: int) -> Article:
     """Decode and validate one raw message; raise RejectedMessage naming the reason."""
+    if raw is None:
+        raise RejectedMessage("tombstone", "a message without a value (a tombstone)")
     if len(raw) > max_bytes:
         raise RejectedMessage("too_large", f"message is {len(raw)} bytes, limit is {max_bytes}")
     try:
@@ -26,8 +33,15 @@ def parse_article(raw: bytes, max_bytes: int, max_body_chars: int) -> Article:
         data = json.loads(text)
     except json.JSONDecodeError as err:
         raise RejectedMessage("not_json", f"not JSON: {err}") from err
+    except RecursionError as err:
+        raise RejectedMessage("too_deep", "JSON nested too deeply to read") from err
     if not isinstance(data, dict):
         raise RejectedMessage("not_object", f"expected a JSON object, got {type(data).__name__}")
+    for name, value in data.items():
+        if isinstance(value, str) and _SURROGATE.search(value):
+            raise RejectedMessage(
+                "invalid_surrogate", f"{name}: a lone UTF-16 surrogate (\\ud800-\\udfff)"
+            )
     try:
         article = Article.model_validate(data)
     except ValidationError as err:

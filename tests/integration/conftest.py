@@ -130,7 +130,7 @@ def pipeline(broker: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     data_dir = tmp_path_factory.mktemp("worker")
     port = free_port("127.0.0.1")
     settings, env = pipeline_settings(broker, port, data_dir)
-    asyncio.run(ensure_topics(broker, service_topics(settings.topics)))
+    asyncio.run(ensure_topics(broker, service_topics(settings)))
     logfile = data_dir / "worker.log"
     worker = start_worker(env, logfile)
     web = f"http://127.0.0.1:{port}"

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from schemas import ArticleRecord, DeadLetter
+from streams.errors import GeoeventsError
 from streams.feed import RawRecord
 
 pytestmark = pytest.mark.integration
@@ -79,3 +80,48 @@ async def test_thousand_mixed_messages(pipeline: Any) -> None:
     for reason, count in counts.items():
         line = f'geoevents_dead_letters_total{{reason="{reason}",stage="intake"}} {float(count)}'
         assert line in body.decode()
+
+
+def sized(article_id: str, size: int) -> RawRecord:
+    """A valid article of exactly `size` bytes: a body of three-byte characters, padded."""
+    article = {"id": article_id, "source": "Fuzz", "published_at": None, "body": "", "title": ""}
+    room = size - len(json.dumps(article, ensure_ascii=False).encode())
+    body = "€" * min(room // 3, 180_000)
+    article["body"] = body
+    article["title"] = "x" * (size - len(json.dumps(article, ensure_ascii=False).encode()))
+    value = json.dumps(article, ensure_ascii=False).encode()
+    assert len(value) == size, (len(value), size)
+    return RawRecord(key=article_id.encode(), value=value, origin=article_id)
+
+
+async def test_each_size_boundary(pipeline: Any) -> None:
+    limits = pipeline.settings.limits
+    at_limit = sized("size-at-limit", limits.max_article_bytes)
+    over = [
+        sized("size-over-limit", limits.max_article_bytes + 1),
+        sized("size-850k", 850_000),
+        sized("size-near-message-limit", limits.max_message_bytes - 1024),
+    ]
+    assert await pipeline.publish([at_limit, *over]) == 4
+    with pytest.raises(GeoeventsError, match="GEO_LIMITS__MAX_MESSAGE_BYTES"):
+        await pipeline.publish([sized("size-over-message-limit", limits.max_message_bytes + 1)])
+    await pipeline.drain(timeout=120)
+
+    letters = {
+        key: DeadLetter.model_validate_json(value)
+        for key, value in await pipeline.read(pipeline.settings.topics.articles_dlq)
+        if key is not None and key.startswith(b"size-")
+    }
+    assert set(letters) == {r.key for r in over}
+    for record in over:
+        letter = letters[record.key]  # type: ignore[index]
+        assert letter.reason == "too_large" and letter.original_size == len(record.value)
+        assert letter.original == record.value[: len(letter.original)]
+        assert letter.truncated == (len(letter.original) < len(record.value))
+    assert not letters[b"size-over-limit"].truncated  # whole while its base64 fits
+    assert letters[b"size-850k"].truncated and letters[b"size-near-message-limit"].truncated
+    storied = pipeline.settings.internal_topics()["storied"]
+    kept = [
+        ArticleRecord.model_validate_json(v).article.id for _, v in await pipeline.read(storied)
+    ]
+    assert "size-at-limit" in kept

@@ -159,7 +159,7 @@ def world(broker: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Wor
     ):
         sink.route(prefix, behaviour)
     settings, env = pipeline_settings(broker, free_port("127.0.0.1"), tmp)
-    asyncio.run(ensure_topics(broker, service_topics(settings.topics)))
+    asyncio.run(ensure_topics(broker, service_topics(settings)))
     pipeline = start_pipeline(settings, env, tmp, channel_env(sink, tmp))
     try:
         yield World(sink, pipeline, gate, failing)

@@ -76,7 +76,7 @@ async def test_kill_between_send_and_commit(broker: str, tmp_path: Path) -> None
         "GEO_BROKER_SESSION_TIMEOUT": "6",
     }
     settings, env = pipeline_settings(broker, free_port("127.0.0.1"), tmp_path)
-    await ensure_topics(broker, service_topics(settings.topics))
+    await ensure_topics(broker, service_topics(settings))
     topic = settings.topics.alerts
     changelog = f"{settings.app_id}-delivered-changelog"
     alerts = [make_alert(n, channels=["pagerduty", "webhook"]) for n in (1, 2, 3)]

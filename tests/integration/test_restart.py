@@ -40,7 +40,7 @@ def start(env: dict[str, str], settings: Settings, data_dir: Path) -> Pipeline:
 
 async def test_restart_mid_stream(broker: str, tmp_path: Path) -> None:
     settings, env = pipeline_settings(broker, free_port("127.0.0.1"), tmp_path / "first")
-    await ensure_topics(broker, service_topics(settings.topics))
+    await ensure_topics(broker, service_topics(settings))
     records = in_time_order()
     first = start(env, settings, tmp_path / "first")
     try:

@@ -90,3 +90,20 @@ def test_no_record_moves_stream_time_past_the_ceiling() -> None:
     assert clock.advance(0, datetime(9999, 1, 1, tzinfo=UTC), None) == NOW + 3600
     assert clock.advance(1, None, 1e15) == NOW + 3600  # a producer's timestamp, as well
     assert StreamClock().advance(0, None, 1e15) == 1e15  # replay: no ceiling
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        (None, "tombstone"),
+        (b"[" * 100_000 + b"]" * 100_000, "too_deep"),
+        (json.dumps({**GOOD, "body": "Troops \ud800 moved."}).encode(), "invalid_surrogate"),
+        (json.dumps({**GOOD, "title": "Talks \udfff held"}).encode(), "invalid_surrogate"),
+    ],
+)
+def test_messages_no_stage_could_send_on_have_reasons_of_their_own(
+    raw: bytes | None, reason: str
+) -> None:
+    with pytest.raises(RejectedMessage) as raised:
+        parse(raw, max_bytes=500_000)  # type: ignore[arg-type]
+    assert raised.value.reason == reason
