@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import UTC, datetime, time
 from functools import lru_cache
 from pathlib import Path
@@ -147,8 +148,9 @@ class Rule(BaseModel):
             raise ValueError("min_severity is above max_severity: the rule can never match")
         return self
 
-    def matches(self, event: CanonicalEvent) -> bool:
-        """True when the event's current state satisfies every condition of this rule."""
+    def matches(self, event: CanonicalEvent, text: str | None = None) -> bool:
+        """True when the event's current state satisfies every condition of this rule.
+        `text`: the event's `searchable_text`, when the caller has it already."""
         level = SEVERITY_ORDER[event.severity]
         if not SEVERITY_ORDER[self.min_severity] <= level <= SEVERITY_ORDER[self.max_severity]:
             return False
@@ -163,7 +165,10 @@ class Rule(BaseModel):
         for wanted, present in checks:
             if wanted and not set(wanted).intersection(p for p in present if p is not None):
                 return False
-        return not self.keywords or _mentions_any(searchable_text(event), self.keywords)
+        if not self.keywords:
+            return True
+        words = text if text is not None else searchable_text(event)
+        return _keyword_pattern(tuple(self.keywords)).search(words) is not None
 
     def suppressed_at(self, when: datetime) -> SuppressWindow | None:
         """The window that silences this rule at `when`, if any."""
@@ -186,8 +191,11 @@ def searchable_text(event: CanonicalEvent) -> str:
     return " ".join(p for p in parts if p)
 
 
-def _mentions_any(text: str, keywords: list[str]) -> bool:
-    return any(re.search(rf"(?<!\w){re.escape(k)}(?!\w)", text, re.IGNORECASE) for k in keywords)
+@lru_cache(maxsize=4096)
+def _keyword_pattern(keywords: tuple[str, ...]) -> re.Pattern[str]:
+    """One compiled pattern for a rule's keywords, each a whole word in any case."""
+    alternatives = "|".join(re.escape(k) for k in keywords)
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
 
 
 def _severity_map(**values: str) -> dict[Severity, str]:
@@ -302,6 +310,12 @@ class Escalation(BaseModel):
     figures: FigureEscalation | None = None
 
 
+MAX_RULES = 1000
+"""Rules one file may hold. Every change of every event is tried against the rules in
+order, so a file far longer (a generated one gone wrong) would slow every page; it is
+refused at start instead."""
+
+
 class RuleSet(BaseModel):
     """Every rule in one file, evaluated in order; the first match names the alert's rule."""
 
@@ -314,8 +328,14 @@ class RuleSet(BaseModel):
     @field_validator("rules")
     @classmethod
     def _distinct_names(cls, rules: list[Rule]) -> list[Rule]:
-        names = [r.name for r in rules]
-        repeated = sorted({n for n in names if names.count(n) > 1})
+        if len(rules) > MAX_RULES:
+            raise ValueError(
+                f"{len(rules)} rules, at most {MAX_RULES}: every change of every event is "
+                "tried against the rules in order; one rule takes lists (event_types, "
+                "actors, countries, keywords), so merge rules that route alike"
+            )
+        count = Counter(r.name for r in rules)
+        repeated = sorted(n for n, c in count.items() if c > 1)
         if repeated:
             raise ValueError(f"rule names must be distinct; repeated: {', '.join(repeated)}")
         return rules
@@ -328,8 +348,9 @@ class RuleSet(BaseModel):
         A suppressed rule is skipped, so a later rule can still route the event: put a
         catch-all without the window after it to send elsewhere during the window.
         """
+        text = searchable_text(event)
         for rule in self.rules:
-            if kind not in rule.kinds or not rule.matches(event):
+            if kind not in rule.kinds or not rule.matches(event, text):
                 continue
             if when is not None and rule.suppressed_at(when) is not None:
                 continue

@@ -122,6 +122,10 @@ class ChannelSettings(BaseModel):
     """GEO_CHANNELS__WEBHOOK_SECRET: HMAC-SHA256 key the webhook's requests are signed with."""
     webhook_secret_file: Path | None = None
     """GEO_CHANNELS__WEBHOOK_SECRET_FILE: a file holding it."""
+    http_hosts: list[str] = ["localhost", "127.0.0.1", "::1"]
+    """GEO_CHANNELS__HTTP_HOSTS: hosts a channel may reach over plain http (a JSON list, e.g.
+    '["alertmanager"]' for a receiver on the cluster's own network); every other channel
+    URL must be https."""
 
 
 class DeliverySettings(BaseModel):

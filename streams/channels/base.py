@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Literal
+from urllib.parse import quote
 
 from schemas import Alert, CanonicalEvent
 
@@ -68,8 +70,31 @@ def _fill(template: str | None, **values: str) -> str | None:
     if not template:
         return None
     for name, value in values.items():
-        template = template.replace("{" + name + "}", value)
+        # Percent-encoded: an id is the producer's text, and must not end the URL or a
+        # channel's link markup around it.
+        template = template.replace("{" + name + "}", quote(value, safe=""))
     return template
+
+
+_HIDDEN = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+"""Unicode categories that move a terminal's cursor, change its colours, reorder or hide
+text: control and format characters (ESC, newline, bidi overrides) and line separators."""
+
+
+def printable(text: str) -> str:
+    """`text` with every character of `_HIDDEN` written as an escape (\\x1b, \\n, \\u202e):
+    article fields are untrusted, and a newline in a source must not forge a second page,
+    nor an escape sequence reach the terminal."""
+    if text.isprintable():
+        return text
+    return "".join(_escaped(ch) if unicodedata.category(ch) in _HIDDEN else ch for ch in text)
+
+
+def _escaped(ch: str) -> str:
+    code = ord(ch)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def truncate(text: str, limit: int) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -45,8 +46,43 @@ def _secret(channels: ChannelSettings, name: str) -> SecretStr | None:
     return SecretStr(text)
 
 
+def check_url(variable: str, url: str, http_hosts: Iterable[str]) -> None:
+    """Refuse a channel URL a page must not go to: not https (plain http only to the hosts
+    GEO_CHANNELS__HTTP_HOSTS allows), no host, or a link-local, multicast or unspecified
+    address (169.254.169.254 is a cloud's metadata service). The error names the variable,
+    the scheme and the host, never the URL, which may be the secret."""
+    try:
+        parts = urlsplit(url.strip())
+        host = (parts.hostname or "").lower()
+    except ValueError as err:
+        raise ConfigError(f"{variable}: not a URL ({err})") from err
+    scheme = parts.scheme.lower()
+    if scheme not in ("https", "http") or not host:
+        raise ConfigError(f"{variable}: not an http(s) URL with a host (scheme {scheme!r})")
+    if scheme == "http" and host not in {h.lower() for h in http_hosts}:
+        raise ConfigError(
+            f"{variable}: plain http to {host!r}; use https, or allow the host in "
+            "GEO_CHANNELS__HTTP_HOSTS"
+        )
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return
+    if address.is_link_local or address.is_multicast or address.is_unspecified:
+        raise ConfigError(f"{variable}: {host} is not an address alerts may be sent to")
+
+
 def targets(channels: ChannelSettings) -> dict[str, Target]:
-    """The HTTP channels configured in the environment, with what each needs to send."""
+    """The HTTP channels configured in the environment, with what each needs to send; each
+    URL checked (`check_url`)."""
+    found = _targets(channels)
+    for name, target in found.items():
+        variable = "GEO_CHANNELS__PAGERDUTY_URL" if name == "pagerduty" else REQUIRED[name]
+        check_url(variable.split(" ")[0], target.url.get_secret_value(), channels.http_hosts)
+    return found
+
+
+def _targets(channels: ChannelSettings) -> dict[str, Target]:
     found: dict[str, Target] = {}
     slack = _secret(channels, "slack_webhook_url")
     if slack is not None:

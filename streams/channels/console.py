@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from schemas import Alert
-from streams.channels.base import Links, figures
+from streams.channels.base import Links, figures, printable
 from streams.rules import ChannelOptions
 
 
 def text(alert: Alert, options: ChannelOptions | None = None, links: Links | None = None) -> str:
-    """A readable page: what, who, where, figures, sources, first seen."""
+    """A readable page: what, who, where, figures, sources, first seen; control characters
+    from the articles escaped."""
     event = alert.event
     marker = (options or ChannelOptions()).severity[alert.severity]
     lines = [f"[{alert.kind.upper()}] {alert.title}"]
@@ -27,4 +28,5 @@ def text(alert: Alert, options: ChannelOptions | None = None, links: Links | Non
         lines.append(f"    {url}")
     lines.append(f"  first seen: {event.first_seen.isoformat()}  event: {event.event_id}")
     lines.append(f"  rule: {alert.rule}  alert: {alert.alert_id}")
-    return "\n".join(lines)
+    # One line per fact, each with whatever an article put in it made visible, not obeyed.
+    return "\n".join(printable(line) for line in lines)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from schemas import Alert
@@ -26,8 +27,25 @@ MAX_SOURCES = 10
 
 
 def escape(text: str) -> str:
-    """Slack mrkdwn treats &, < and > as control characters."""
+    """Slack mrkdwn treats &, < and > as control characters (links, mentions: <!channel>)."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+_MARKUP = re.compile(r"([*_~`@])")
+_BREAKS = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
+
+
+def plain(text: str) -> str:
+    """Untrusted text (anything an article supplied) shown as itself in mrkdwn: escaped, each
+    formatting or mention character followed by a zero-width space so it pairs with nothing
+    (Slack has no escape for *bold*, _italic_, ~strike~, `code` or @here), and control
+    characters and line breaks as spaces, so a field cannot fake another."""
+    return _MARKUP.sub("\\1\u200b", escape(_BREAKS.sub(" ", text)))
+
+
+def _plain_text(text: str) -> str:
+    """Text for a plain_text block (no markup there): only control characters go."""
+    return _BREAKS.sub(" ", text)
 
 
 def payload(alert: Alert, options: ChannelOptions, links: Links) -> dict[str, Any]:
@@ -36,21 +54,21 @@ def payload(alert: Alert, options: ChannelOptions, links: Links) -> dict[str, An
     marker = options.severity[alert.severity]
     kind = "NEW" if alert.kind == "new" else "ESCALATION"
     # (name, mrkdwn): plain facts are escaped; the date token is Slack markup itself.
-    fields = [("What", escape(what(event)))]
-    fields.append(("Who", escape(actors_text(event.actors) or "unknown actor")))
+    fields = [("What", plain(what(event)))]
+    fields.append(("Who", plain(actors_text(event.actors) or "unknown actor")))
     if event.recipients:
-        fields.append(("Against", escape(actors_text(event.recipients))))
-    fields.append(("Where", escape(where(event) or "not reported")))
+        fields.append(("Against", plain(actors_text(event.recipients))))
+    fields.append(("Where", plain(where(event) or "not reported")))
     shown = figures(event)
     if shown:
-        fields.append(("Figures", escape(shown)))
+        fields.append(("Figures", plain(shown)))
     fields.append(("First seen", _when(event.first_seen.timestamp(), event.first_seen.isoformat())))
     blocks: list[dict[str, Any]] = [
         {
             "type": "header",
             "text": {
                 "type": "plain_text",
-                "text": truncate(f"{kind}: {alert.title}", HEADER_LIMIT),
+                "text": truncate(_plain_text(f"{kind}: {alert.title}"), HEADER_LIMIT),
                 "emoji": True,
             },
         },
@@ -67,7 +85,7 @@ def payload(alert: Alert, options: ChannelOptions, links: Links) -> dict[str, An
         blocks.append(
             {
                 "type": "section",
-                "text": {"type": "mrkdwn", "text": f"*Change*: {escape(alert.change)}"},
+                "text": {"type": "mrkdwn", "text": f"*Change*: {plain(alert.change)}"},
             }
         )
     blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": _sources(alert, links)}})
@@ -76,7 +94,7 @@ def payload(alert: Alert, options: ChannelOptions, links: Links) -> dict[str, An
     if event_url:
         context += f" · <{event_url}|open event>"
     blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": context}]})
-    return {"text": escape(f"{marker} {kind}: {alert.title}"), "blocks": blocks}
+    return {"text": f"{escape(marker)} {kind}: {plain(alert.title)}", "blocks": blocks}
 
 
 def _when(epoch: float, fallback: str) -> str:
@@ -90,10 +108,10 @@ def _sources(alert: Alert, links: Links) -> str:
     items = []
     for article_id in alert.article_ids[:MAX_SOURCES]:
         url = links.article(article_id)
-        items.append(f"<{url}|{escape(article_id)}>" if url else escape(article_id))
+        items.append(f"<{url}|{plain(article_id)}>" if url else plain(article_id))
     if count > MAX_SOURCES:
         items.append(f"and {count - MAX_SOURCES} more")
-    outlets = ", ".join(escape(s) for s in event.sources) or "unknown"
+    outlets = ", ".join(plain(s) for s in event.sources) or "unknown"
     text = f"*Sources* ({count} article{'s' if count != 1 else ''}): {outlets}\n" + " · ".join(
         items
     )

@@ -10,7 +10,7 @@ import pytest
 
 from schemas import Actor, CanonicalEvent, Location, Quantity
 from streams.errors import ConfigError
-from streams.rules import Rule, RuleSet, SuppressWindow, load_rules
+from streams.rules import MAX_RULES, Rule, RuleSet, SuppressWindow, load_rules
 from tests.conftest import ROOT
 
 WHEN = datetime(2026, 11, 10, 14, 20, tzinfo=UTC)  # a Tuesday
@@ -181,3 +181,19 @@ def test_shipped_rule_files_load() -> None:
     example = load_rules(ROOT / "deploy" / "rules.example.yaml")
     assert set(example.routed_channels()) == {"pagerduty", "slack", "alertmanager", "webhook"}
     assert example.escalation.figures is not None
+
+
+def test_a_file_of_too_many_rules_is_refused_with_what_to_do(tmp_path: Path) -> None:
+    many = "rules:\n" + "".join(
+        f"  - name: r{i}\n    channels: [console]\n    keywords: [w{i}]\n"
+        for i in range(MAX_RULES + 1)
+    )
+    with pytest.raises(ConfigError, match=f"{MAX_RULES + 1} rules, at most {MAX_RULES}"):
+        load_rules(write(tmp_path, many))
+    allowed = "rules:\n" + "".join(
+        f"  - name: r{i}\n    channels: [console]\n    keywords: [w{i}, east sea]\n"
+        for i in range(MAX_RULES)
+    )
+    rules = load_rules(write(tmp_path, allowed))
+    matched = rules.first_match(event(), "new")
+    assert matched is not None and matched.name == "r0"  # keywords still whole words, any case

@@ -29,6 +29,7 @@ def test_secrets_from_variables_and_files(tmp_path: Path) -> None:
             alertmanager_url=SecretStr("http://user:pa55word@am:9093"),
             webhook_url=SecretStr("https://hooks.example/in?token=abcdef123456"),
             webhook_secret=SecretStr("hmac"),
+            http_hosts=["am"],
         )
     )
     assert set(found) == {"slack", "pagerduty", "alertmanager", "webhook"}
@@ -63,6 +64,7 @@ def test_redactor_removes_urls_their_parts_and_keys() -> None:
             slack_webhook_url=SecretStr(SLACK),
             pagerduty_routing_key=SecretStr("R0UTING-KEY-123"),
             alertmanager_url=SecretStr("http://user:pa55word@am:9093"),
+            http_hosts=["am"],
         )
     )
     redact = Redactor.for_targets(found)
@@ -90,3 +92,33 @@ def test_routing_to_an_unconfigured_channel_stops_the_start() -> None:
     assert text.startswith("rules.yaml: rules route to channels this worker cannot reach")
     assert "pagerduty: set GEO_CHANNELS__PAGERDUTY_ROUTING_KEY" in text
     assert "webhook: set GEO_CHANNELS__WEBHOOK_URL and GEO_CHANNELS__WEBHOOK_SECRET" in text
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("file:///etc/passwd", "not an http"),
+        ("not a url", "not an http"),
+        ("https://", "not an http"),
+        ("http://alerts.example.com/hook", "plain http to 'alerts.example.com'"),
+        ("https://169.254.169.254/latest/meta-data", "169.254.169.254 is not an address"),
+        ("https://[fe80::1]/hook", "fe80::1 is not an address"),
+        ("https://0.0.0.0/hook", "0.0.0.0 is not an address"),
+    ],
+)
+def test_a_channel_url_a_page_must_not_go_to_is_refused_at_start(url: str, problem: str) -> None:
+    with pytest.raises(ConfigError, match="GEO_CHANNELS__ALERTMANAGER_URL: ") as raised:
+        targets(ChannelSettings(alertmanager_url=SecretStr(url + "?token=s3cr3t-t0ken")))
+    assert problem in str(raised.value) and "s3cr3t" not in str(raised.value)
+
+
+def test_https_anywhere_and_http_to_allowed_hosts() -> None:
+    allowed = ChannelSettings(
+        alertmanager_url=SecretStr("http://alertmanager:9093"), http_hosts=["alertmanager"]
+    )
+    assert set(targets(allowed)) == {"alertmanager"}
+    local = ChannelSettings(
+        webhook_url=SecretStr("http://127.0.0.1:8080/in"), webhook_secret=SecretStr("k")
+    )
+    assert set(targets(local)) == {"webhook"}  # loopback is allowed by default
+    assert set(targets(ChannelSettings(slack_webhook_url=SecretStr(SLACK)))) == {"slack"}

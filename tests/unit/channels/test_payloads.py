@@ -233,6 +233,29 @@ def test_console_text() -> None:
     assert "    https://news.example/a/mp-1" in lines
 
 
+FORGED = "Wire\n[NEW] CRITICAL: Fake launch\x1b[2J\u202e"
+
+
+def test_console_text_cannot_be_forged_by_an_article() -> None:
+    alert = make_alert(sources=[FORGED], article_ids=["a\nb"])
+    text = console.text(alert, ChannelOptions(), LINKS)
+    assert [line for line in text.splitlines() if line.startswith("[")] == [text.splitlines()[0]]
+    assert "\x1b" not in text and "\u202e" not in text  # no escape reaches the terminal
+    assert "Wire\\x0a[NEW] CRITICAL: Fake launch\\x1b[2J\\u202e" in text  # shown, not obeyed
+    assert "https://news.example/a/a%0Ab" in text
+
+
+def test_slack_neutralises_markup_and_mentions_from_articles() -> None:
+    alert = make_alert(sources=["<!channel> *urgent* @here\nfake"], article_ids=["x>|<!here"])
+    message = slack.payload(alert, ChannelOptions(), LINKS)
+    body = json.dumps(message, ensure_ascii=False)
+    assert "<!channel>" not in body and "<!here" not in body
+    assert "*urgent*" not in body and "@here" not in body
+    sources = message["blocks"][-2]["text"]["text"]
+    assert "&lt;!channel&gt; *\u200burgent*\u200b @\u200bhere fake" in sources
+    assert "<https://news.example/a/x%3E%7C%3C%21here|x&gt;|&lt;!here>" in sources
+
+
 @pytest.mark.parametrize(
     ("status", "verdict"),
     [
