@@ -89,6 +89,11 @@ async def _accepts_connections(bootstrap: str, timeout: float) -> bool:
     return False
 
 
+async def probe(bootstrap: str, timeout: float) -> None:
+    """One Metadata request to the broker; raises when it does not answer within `timeout`."""
+    await _probe(bootstrap, timeout)
+
+
 async def _probe(bootstrap: str, timeout: float) -> None:
     if not await _accepts_connections(bootstrap, timeout):
         raise ConnectionRefusedError(f"nothing listens at {bootstrap}")

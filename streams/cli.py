@@ -4,7 +4,9 @@ and the eval and bench groups."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
+import threading
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -78,15 +80,29 @@ def worker(
         check_channels(settings, get_rules())
     except GeoeventsError as err:
         raise _fail(err) from err
+    try:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise _fail(
+            GeoeventsError(f"GEO_DATA_DIR: cannot create {settings.data_dir}: {err.strerror}")
+        ) from err
     broker = None
     if settings.broker is None:
         broker = EmbeddedBroker()
         os.environ["GEO_BROKER"] = broker.start()
         get_settings.cache_clear()
         settings = get_settings()
-        console.print(f"embedded broker on {settings.broker}")
+        console.print(
+            f"[bold yellow]WARNING[/]: GEO_BROKER is not set, so this worker runs an embedded, "
+            f"in-memory broker on {settings.broker}: nothing it holds survives this process, "
+            "and no other worker or producer shares it. Set GEO_BROKER to your Kafka brokers "
+            "for anything but a try-out."
+        )
     try:
-        asyncio.run(ensure_topics(settings.bootstrap_servers, service_topics(settings)))
+        try:
+            asyncio.run(ensure_topics(settings.bootstrap_servers, service_topics(settings)))
+        except GeoeventsError as err:
+            raise _fail(err) from err
         _run_worker(settings.log_level, logfile)
     finally:
         if broker is not None:
@@ -98,9 +114,35 @@ def _run_worker(loglevel: str, logfile: Path | None) -> None:
 
     from streams.app import app
 
+    class StoppingWorker(Worker):
+        """A worker that a stop signal ends within GEO_STOP_TIMEOUT_SECONDS.
+
+        Faust's clean stop commits offsets and flushes the producer, and with the broker
+        gone it waits on both for minutes. Past the timeout the process exits at once:
+        nothing is lost (an offset is committed only after its outputs were sent), and what
+        was not committed is read again by the partition's next owner.
+        """
+
+        def _schedule_shutdown(self, signal: Any) -> None:
+            super()._schedule_shutdown(signal)
+            timeout = get_settings().stop_timeout_seconds
+
+            def exit_now() -> None:
+                logging.getLogger("streams.cli").error(
+                    "not stopped %.0f s after %s (broker unreachable?): exiting now; "
+                    "uncommitted messages will be read again",
+                    timeout,
+                    getattr(signal, "name", signal),
+                )
+                os._exit(1)
+
+            timer = threading.Timer(timeout, exit_now)
+            timer.daemon = True
+            timer.start()
+
     if logfile is not None:
         logfile.parent.mkdir(parents=True, exist_ok=True)
-    Worker(
+    StoppingWorker(
         app,
         loglevel=loglevel,
         logfile=str(logfile) if logfile else None,

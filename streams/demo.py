@@ -62,12 +62,24 @@ def run_demo(inputs: list[Path], keep_running: bool, console: Console) -> int:
             )
             if keep_running:
                 console.print(f"broker {bootstrap}, worker :{port}; Ctrl-C to stop")
-                worker.wait()
+                return _watch(broker, worker, console)
         except KeyboardInterrupt:
             console.print("interrupted; stopping")
         finally:
             stop_worker(worker)
     return 0
+
+
+def _watch(broker: EmbeddedBroker, worker: subprocess.Popen[bytes], console: Console) -> int:
+    """Wait while both run; say which stopped, and return 1, when one of them does."""
+    while True:
+        if not broker.running:
+            console.print("[red]the embedded broker exited[/]; stopping the worker")
+            return 1
+        if worker.poll() is not None:
+            console.print(f"[red]the worker exited[/] with status {worker.returncode}")
+            return 1
+        time.sleep(0.5)
 
 
 def start_worker(

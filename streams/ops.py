@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Mapping
 from typing import Any
 
 from prometheus_client import Gauge
 
-from streams.app import app, metrics
+from streams.app import app, metrics, settings
+from streams.broker import probe
 
 log = logging.getLogger(__name__)
 
@@ -16,6 +18,9 @@ LAG_INTERVAL_SECONDS = 10.0
 """How often each worker reports the lag of the partitions it holds (one ListOffsets request)."""
 TABLE_INTERVAL_SECONDS = 60.0
 """How often table sizes are counted: on RocksDB a count is a scan of the owned keys."""
+BROKER_PROBE_INTERVAL_SECONDS = 2.0
+BROKER_PROBE_TIMEOUT_SECONDS = 3.0
+"""A lost broker makes the worker unready within about five seconds."""
 
 
 def partition_lag(
@@ -62,13 +67,78 @@ class PartitionGauge:
 _lag_gauge = PartitionGauge(metrics.consumer_lag)
 
 
+class BrokerWatch:
+    """Whether the broker answers, probed on a timer with one Metadata request.
+
+    Faust and aiokafka retry a lost broker for ever, logging each attempt; without this the
+    worker would go on saying it is ready. It logs one line when the broker is lost and one
+    when it is back.
+    """
+
+    def __init__(self) -> None:
+        self.lost_since: float | None = None
+        self.error: str = ""
+
+    def lost_for(self, now: float | None = None) -> float:
+        """Seconds the broker has been unreachable (0 while it answers)."""
+        if self.lost_since is None:
+            return 0.0
+        return (time.monotonic() if now is None else now) - self.lost_since
+
+    def answered(self) -> None:
+        if self.lost_since is not None:
+            log.warning("the broker answers again after %.0f s", self.lost_for())
+        self.lost_since, self.error = None, ""
+
+    def failed(self, error: BaseException) -> None:
+        self.error = f"{type(error).__name__}: {error}"[:300]
+        if self.lost_since is None:
+            self.lost_since = time.monotonic()
+            log.error(
+                "lost the broker at %s (%s): not ready; /healthz fails after %.0f s",
+                settings.broker,
+                self.error,
+                settings.broker_lost_grace_seconds,
+            )
+
+
+broker_watch = BrokerWatch()
+
+
+@app.timer(interval=BROKER_PROBE_INTERVAL_SECONDS)
+async def probe_broker() -> None:
+    """Ask the broker for metadata; readiness and liveness follow the answer."""
+    try:
+        await probe(settings.bootstrap_servers, BROKER_PROBE_TIMEOUT_SECONDS)
+    except Exception as err:  # any failure to get an answer is a lost broker
+        broker_watch.failed(err)
+    else:
+        broker_watch.answered()
+
+
+def liveness() -> dict[str, Any]:
+    """Alive unless the broker has been lost for longer than GEO_BROKER_LOST_GRACE_SECONDS:
+    a worker that cannot reach its broker is better restarted than left waiting."""
+    lost = broker_watch.lost_for()
+    alive = lost <= settings.broker_lost_grace_seconds
+    body: dict[str, Any] = {"status": "ok" if alive else "broker lost"}
+    if lost:
+        body.update(broker_lost_seconds=round(lost, 1), error=broker_watch.error)
+    return {"alive": alive, **body}
+
+
 def readiness() -> dict[str, Any]:
-    """Whether this worker has joined its group, holds partitions and has recovered its tables."""
+    """Whether this worker reaches its broker, has joined its group, holds partitions and has
+    recovered its tables."""
     assigned = len(app.consumer.assignment()) if app.consumer else 0
     recovery = getattr(app.tables, "recovery", None)  # not on the abstract TableManagerT
     recovered = recovery is not None and recovery.completed.is_set()
-    ready = assigned > 0 and not app.rebalancing and recovered
-    return {"ready": ready, "assigned_partitions": assigned, "rebalancing": app.rebalancing}
+    reachable = broker_watch.lost_since is None
+    ready = reachable and assigned > 0 and not app.rebalancing and recovered
+    body = {"ready": ready, "assigned_partitions": assigned, "rebalancing": app.rebalancing}
+    if not reachable:
+        body["broker"] = f"unreachable for {broker_watch.lost_for():.0f} s: {broker_watch.error}"
+    return body
 
 
 async def _assigned_lag() -> dict[Any, int]:
@@ -110,3 +180,37 @@ async def record_table_sizes() -> None:
             metrics.table_keys.labels(table=name).set(len(table))
     except Exception as err:  # a metric must never stop the worker
         log.warning("could not count table keys: %r", err)
+
+
+class QuietRepeats(logging.Filter):
+    """Let one warning or error of a kind through per `interval` seconds, then say how many
+    like it were held back. A lost broker makes aiokafka and Faust log each reconnect
+    attempt, about a hundred lines a second; the one line that matters is BrokerWatch's."""
+
+    def __init__(self, interval: float = 30.0, clock: Any = time.monotonic) -> None:
+        super().__init__()
+        self.interval = interval
+        self._clock = clock
+        self._seen: dict[tuple[str, int, str], list[float | int]] = {}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno < logging.WARNING:
+            return True
+        key = (record.name, record.levelno, str(record.msg))
+        now = self._clock()
+        seen = self._seen.get(key)
+        if seen is not None and now - seen[0] < self.interval:
+            seen[1] += 1
+            return False
+        held = int(seen[1]) if seen is not None else 0
+        self._seen[key] = [now, 0]
+        if held:
+            record.msg = f"{record.msg} [and {held} like it in the last {self.interval:.0f} s]"
+        return True
+
+
+@app.task
+async def quiet_repeated_logs() -> None:
+    """Hold back repeated warnings on every handler the worker logs through."""
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(QuietRepeats())

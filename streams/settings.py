@@ -193,6 +193,12 @@ class Settings(BaseSettings):
     """GEO_BROKER_FETCH_MAX_WAIT_MS: longest a fetch waits for data; each stage hop can cost it."""
     broker_commit_interval: float = Field(default=1.0, gt=0)
     """GEO_BROKER_COMMIT_INTERVAL: seconds between offset commits."""
+    stop_timeout_seconds: float = Field(default=5.0, gt=0)
+    """GEO_STOP_TIMEOUT_SECONDS: a worker told to stop exits this long after the signal at the
+    latest, finished or not (what it had not committed is read again by the next one)."""
+    broker_lost_grace_seconds: float = Field(default=60.0, gt=0)
+    """GEO_BROKER_LOST_GRACE_SECONDS: how long the broker may be unreachable before /healthz
+    fails, so an orchestrator restarts the worker (/readyz fails at once)."""
     log_level: str = "WARNING"
     """GEO_LOG_LEVEL: worker log level."""
     topics: TopicSettings = TopicSettings()

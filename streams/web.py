@@ -7,7 +7,7 @@ from typing import Any
 from prometheus_client import generate_latest
 
 from streams.app import app, metrics
-from streams.ops import readiness
+from streams.ops import liveness, readiness
 
 PROMETHEUS_TEXT = "text/plain; version=0.0.4"
 
@@ -20,8 +20,10 @@ async def prometheus_metrics(self: Any, request: Any) -> Any:
 
 @app.page("/healthz")
 async def healthz(self: Any, request: Any) -> Any:
-    """Alive: the worker's event loop answers. A liveness probe restarts it otherwise."""
-    return self.json({"status": "ok"})
+    """Alive: the worker's event loop answers, and it has not been without its broker for
+    longer than GEO_BROKER_LOST_GRACE_SECONDS. A liveness probe restarts it otherwise."""
+    body = liveness()
+    return self.json(body, status=200 if body.pop("alive") else 503)
 
 
 @app.page("/readyz")
