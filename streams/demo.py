@@ -11,6 +11,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -140,10 +141,16 @@ async def _summary(bootstrap: str, settings: Settings) -> dict[str, int]:
     return counts
 
 
-async def read_all(bootstrap: str, topic: str) -> list[tuple[bytes | None, bytes]]:
+async def read_all(
+    bootstrap: str, topic: str, options: Mapping[str, Any] | None = None
+) -> list[tuple[bytes | None, bytes]]:
     """Every record on `topic` right now, as (key, value), without joining a group."""
     consumer = AIOKafkaConsumer(
-        topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest", enable_auto_commit=False
+        topic,
+        bootstrap_servers=bootstrap,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        **(options or {}),
     )
     await consumer.start()
     try:

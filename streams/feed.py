@@ -6,10 +6,11 @@ import asyncio
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
@@ -189,6 +190,7 @@ async def publish(
     topic: str,
     progress: bool = True,
     max_message_bytes: int = 1024 * 1024,
+    options: Mapping[str, Any] | None = None,
 ) -> int:
     """Publish every record with its key and wait for the broker's acks; return the count.
 
@@ -204,6 +206,7 @@ async def publish(
         enable_idempotence=False,
         linger_ms=5,
         max_request_size=max_message_bytes,
+        **(options or {}),
     )
     bar = _progress_bar(topic) if progress else None
     task = bar.add_task("publish", total=total) if bar is not None else None

@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from streams.errors import BrokerError
 
 
-async def group_lag(bootstrap: str, group: str, topics: Iterable[str]) -> dict[TopicPartition, int]:
+async def group_lag(
+    bootstrap: str, group: str, topics: Iterable[str], options: Mapping[str, Any] | None = None
+) -> dict[TopicPartition, int]:
     """End offset minus committed offset for every partition of `topics` (uncommitted = 0).
 
     Reads the commits through a consumer of the group that is assigned partitions by hand,
     so it never joins the group or triggers a rebalance of the workers.
     """
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False
+        bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False, **(options or {})
     )
     await consumer.start()
     try:
@@ -41,13 +44,18 @@ async def group_lag(bootstrap: str, group: str, topics: Iterable[str]) -> dict[T
 
 
 async def wait_drained(
-    bootstrap: str, group: str, topics: list[str], timeout: float, settle: float = 1.0
+    bootstrap: str,
+    group: str,
+    topics: list[str],
+    timeout: float,
+    settle: float = 1.0,
+    options: Mapping[str, Any] | None = None,
 ) -> None:
     """Wait until the group has committed everything on `topics`, twice in a row."""
     deadline = time.monotonic() + timeout
     quiet = 0
     while time.monotonic() < deadline:
-        lag = await group_lag(bootstrap, group, topics)
+        lag = await group_lag(bootstrap, group, topics, options)
         quiet = quiet + 1 if lag and not any(lag.values()) else 0
         if quiet >= 2:
             return

@@ -103,13 +103,14 @@ class BrokerWatch:
 
 
 broker_watch = BrokerWatch()
+_security = settings.kafka.client_options() if settings.broker else {}
 
 
 @app.timer(interval=BROKER_PROBE_INTERVAL_SECONDS)
 async def probe_broker() -> None:
     """Ask the broker for metadata; readiness and liveness follow the answer."""
     try:
-        await probe(settings.bootstrap_servers, BROKER_PROBE_TIMEOUT_SECONDS)
+        await probe(settings.bootstrap_servers, BROKER_PROBE_TIMEOUT_SECONDS, _security)
     except Exception as err:  # any failure to get an answer is a lost broker
         broker_watch.failed(err)
     else:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ssl
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -161,6 +163,97 @@ class DeliverySettings(BaseModel):
     """GEO_DELIVERY__EVENT_URL_TEMPLATE: link to an event, e.g. https://geo/events/{event_id}."""
 
 
+class KafkaSecurity(BaseModel):
+    """How every Kafka client of the service connects (GEO_KAFKA__<NAME>): the worker, the
+    producer in `geoevents ingest`, and every command that talks to the broker.
+
+    TLS (SSL, SASL_SSL) checks the brokers' certificates against `ssl_cafile` (else the
+    system's trust store); `ssl_certfile` and `ssl_keyfile` give a client certificate for
+    mutual TLS. SASL (SASL_PLAINTEXT, SASL_SSL) logs in with PLAIN or SCRAM-SHA-256/512.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    """GEO_KAFKA__SECURITY_PROTOCOL."""
+    sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] = "SCRAM-SHA-512"
+    """GEO_KAFKA__SASL_MECHANISM."""
+    sasl_username: str | None = None
+    """GEO_KAFKA__SASL_USERNAME."""
+    sasl_password: SecretStr | None = None
+    """GEO_KAFKA__SASL_PASSWORD (a secret: masked, never logged)."""
+    sasl_password_file: Path | None = None
+    """GEO_KAFKA__SASL_PASSWORD_FILE: a file holding it (a mounted secret)."""
+    ssl_cafile: Path | None = None
+    """GEO_KAFKA__SSL_CAFILE: CA bundle (PEM) the brokers' certificates are checked against."""
+    ssl_certfile: Path | None = None
+    """GEO_KAFKA__SSL_CERTFILE: client certificate (PEM), for brokers that require one."""
+    ssl_keyfile: Path | None = None
+    """GEO_KAFKA__SSL_KEYFILE: its private key (PEM)."""
+
+    @model_validator(mode="after")
+    def _complete(self) -> KafkaSecurity:
+        sasl = self.security_protocol.startswith("SASL")
+        if sasl and not self.sasl_username:
+            raise ValueError(f"{self.security_protocol} needs GEO_KAFKA__SASL_USERNAME")
+        if sasl and (self.sasl_password is None) == (self.sasl_password_file is None):
+            raise ValueError(
+                f"{self.security_protocol} needs GEO_KAFKA__SASL_PASSWORD or "
+                "GEO_KAFKA__SASL_PASSWORD_FILE (one of them)"
+            )
+        if (self.ssl_certfile is None) != (self.ssl_keyfile is None):
+            raise ValueError("set GEO_KAFKA__SSL_CERTFILE and GEO_KAFKA__SSL_KEYFILE together")
+        return self
+
+    @property
+    def tls(self) -> bool:
+        return self.security_protocol in ("SSL", "SASL_SSL")
+
+    def password(self) -> str:
+        """The SASL password, from its variable or its file."""
+        if self.sasl_password is not None:
+            return self.sasl_password.get_secret_value()
+        if self.sasl_password_file is None:
+            return ""
+        try:
+            return self.sasl_password_file.read_text(encoding="utf-8").strip()
+        except OSError as err:
+            raise ValueError(
+                f"GEO_KAFKA__SASL_PASSWORD_FILE: cannot read {self.sasl_password_file}: "
+                f"{err.strerror}"
+            ) from err
+
+    def ssl_context(self) -> ssl.SSLContext | None:
+        """The TLS context every client uses, or None without TLS. Certificates are checked
+        and host names verified; an unreadable file is an error naming the variable."""
+        if not self.tls:
+            return None
+        try:
+            context = ssl.create_default_context(
+                cafile=str(self.ssl_cafile) if self.ssl_cafile else None
+            )
+            if self.ssl_certfile and self.ssl_keyfile:
+                context.load_cert_chain(str(self.ssl_certfile), str(self.ssl_keyfile))
+        except (OSError, ssl.SSLError) as err:
+            raise ValueError(f"GEO_KAFKA__SSL_*: cannot load the TLS files: {err}") from err
+        return context
+
+    def client_options(self) -> dict[str, Any]:
+        """Keyword arguments for an aiokafka client, producer, consumer or admin client."""
+        if self.security_protocol == "PLAINTEXT":
+            return {}
+        options: dict[str, Any] = {"security_protocol": self.security_protocol}
+        if self.tls:
+            options["ssl_context"] = self.ssl_context()
+        if self.security_protocol.startswith("SASL"):
+            options.update(
+                sasl_mechanism=self.sasl_mechanism,
+                sasl_plain_username=self.sasl_username,
+                sasl_plain_password=self.password(),
+            )
+        return options
+
+
 class Settings(BaseSettings):
     """Service settings. Every field is read from an environment variable prefixed GEO_."""
 
@@ -206,6 +299,7 @@ class Settings(BaseSettings):
     state: StateSettings = StateSettings()
     channels: ChannelSettings = ChannelSettings()
     delivery: DeliverySettings = DeliverySettings()
+    kafka: KafkaSecurity = KafkaSecurity()
 
     def internal_topics(self) -> dict[str, str]:
         """Repartition topics between stages, named after the app so two apps never share one."""
