@@ -117,6 +117,48 @@ async def probe_broker() -> None:
         broker_watch.answered()
 
 
+class RecoveryWatch:
+    """How long table recovery has been running on this worker's current assignment.
+
+    Faust waits for its tables' changelogs without a limit: after an outage a restarted
+    worker was seen waiting ten minutes in recovery, unready and silent. Past
+    GEO_RECOVERY_TIMEOUT_SECONDS the worker stops with an error instead, so it is restarted
+    and the stall shows in its exit and its log.
+    """
+
+    def __init__(self) -> None:
+        self.since: float | None = None
+
+    def overdue(self, recovering: bool, now: float, timeout: float) -> bool:
+        """Note whether recovery is running at `now`; True once it has run past `timeout`."""
+        if not recovering:
+            self.since = None
+            return False
+        if self.since is None:
+            self.since = now
+        return now - self.since > timeout
+
+
+recovery_watch = RecoveryWatch()
+
+
+@app.timer(interval=5.0)
+async def bound_table_recovery() -> None:
+    """Stop the worker when table recovery runs past GEO_RECOVERY_TIMEOUT_SECONDS."""
+    recovery = getattr(app.tables, "recovery", None)
+    assigned = bool(app.consumer and app.consumer.assignment())
+    recovering = recovery is not None and assigned and not recovery.completed.is_set()
+    timeout = settings.recovery_timeout_seconds
+    if recovery_watch.overdue(recovering, time.monotonic(), timeout):
+        message = (
+            f"table recovery has not finished after {timeout:.0f} s "
+            "(GEO_RECOVERY_TIMEOUT_SECONDS): a changelog the broker does not serve? "
+            "Stopping so that the worker is restarted"
+        )
+        log.critical(message)
+        await app.crash(RuntimeError(message))
+
+
 def liveness() -> dict[str, Any]:
     """Alive unless the broker has been lost for longer than GEO_BROKER_LOST_GRACE_SECONDS:
     a worker that cannot reach its broker is better restarted than left waiting."""

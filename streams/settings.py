@@ -289,6 +289,9 @@ class Settings(BaseSettings):
     stop_timeout_seconds: float = Field(default=5.0, gt=0)
     """GEO_STOP_TIMEOUT_SECONDS: a worker told to stop exits this long after the signal at the
     latest, finished or not (what it had not committed is read again by the next one)."""
+    recovery_timeout_seconds: float = Field(default=600.0, gt=0)
+    """GEO_RECOVERY_TIMEOUT_SECONDS: a worker whose table recovery has not finished after
+    this long stops with an error (to be restarted) instead of waiting without end."""
     broker_lost_grace_seconds: float = Field(default=60.0, gt=0)
     """GEO_BROKER_LOST_GRACE_SECONDS: how long the broker may be unreachable before /healthz
     fails, so an orchestrator restarts the worker (/readyz fails at once)."""

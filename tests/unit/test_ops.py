@@ -66,3 +66,14 @@ def test_partitions_moved_away_lose_their_series() -> None:
     assert registry.get_sample_value("lag", {"topic": "alerts", "partition": "0"}) is None
     assert registry.get_sample_value("lag", {"topic": "articles.raw", "partition": "0"}) == 3
     assert registry.get_sample_value("lag", {"topic": "articles.raw", "partition": "1"}) == 1
+
+
+def test_recovery_is_overdue_only_when_it_runs_past_the_timeout() -> None:
+    from streams.ops import RecoveryWatch
+
+    watch = RecoveryWatch()
+    assert not watch.overdue(True, 100.0, 60.0)  # starts now
+    assert not watch.overdue(True, 150.0, 60.0)
+    assert watch.overdue(True, 161.0, 60.0)
+    assert not watch.overdue(False, 170.0, 60.0)  # finished: the clock starts again
+    assert not watch.overdue(True, 200.0, 60.0) and watch.overdue(True, 261.0, 60.0)
