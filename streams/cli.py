@@ -129,6 +129,12 @@ def _run_worker(loglevel: str, logfile: Path | None) -> None:
         was not committed is read again by the partition's next owner.
         """
 
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            # No spinner: it writes cursor codes to stdout, where the console channel pages,
+            # whether or not stdout is a terminal.
+            self.spinner = None
+
         def _schedule_shutdown(self, signal: Any) -> None:
             super()._schedule_shutdown(signal)
             timeout = get_settings().stop_timeout_seconds

@@ -57,3 +57,23 @@ def test_worker_refuses_a_bad_rules_file(tmp_path: Path) -> None:
     )
     assert done.returncode == 2
     assert f"{rules}:3: rules.0.channels.0" in done.stderr
+
+
+def test_the_main_job_shows_the_two_sample_alerts_as_plain_text(tmp_path: Path) -> None:
+    env = {**os.environ, "GEO_DATA_DIR": str(tmp_path / "data")}
+    env.pop("GEO_BROKER", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "streams.cli", "run"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    pages = [line for line in done.stdout.splitlines() if line.startswith("[")]
+    assert sorted(pages) == [
+        "[NEW] CRITICAL: North Korea test-fires an ICBM",
+        "[NEW] HIGH: North Korea deploys about 8,000 troops to Russia's Kursk Oblast",
+    ], done.stdout
+    assert "\x1b" not in done.stdout  # no cursor or colour codes where pages are read
