@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import platform
+from pathlib import Path
 
 import faust
+import pytest
 from faust.types import TP
 from prometheus_client import CollectorRegistry, Gauge, generate_latest
 
@@ -77,3 +79,23 @@ def test_recovery_is_overdue_only_when_it_runs_past_the_timeout() -> None:
     assert watch.overdue(True, 161.0, 60.0)
     assert not watch.overdue(False, 170.0, 60.0)  # finished: the clock starts again
     assert not watch.overdue(True, 200.0, 60.0) and watch.overdue(True, 261.0, 60.0)
+
+
+def test_a_data_dir_that_cannot_be_made_stops_the_worker_with_the_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from streams.cli import cli
+    from streams.settings import get_settings
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")
+    monkeypatch.setenv("GEO_DATA_DIR", str(blocker / "state"))
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(cli, ["worker"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 2
+    assert f"GEO_DATA_DIR: cannot create {blocker / 'state'}" in result.output
