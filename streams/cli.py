@@ -311,6 +311,28 @@ def bench_memory(
         console.print_json(data=row)
 
 
+@bench_cli.command("window")
+def bench_window(
+    articles: Annotated[int, typer.Option(help="Articles in the stream.")] = 200_000,
+    base: Annotated[
+        Path, typer.Option(help="JSONL articles whose sentences the stream is built from.")
+    ] = Path("../shared/datasets/ecbplus-dev/articles.jsonl"),
+    per_day: Annotated[float, typer.Option(help="Articles a day (stream time).")] = 1e6,
+    store: Annotated[str, typer.Option(help="rocksdb (as a worker) or memory.")] = "rocksdb",
+) -> None:
+    """A long stream that looks like news through every step: per tenth of the run, the cost
+    per article, resident memory, live stories and table sizes."""
+    from streams.evaluation.window import run
+
+    if store not in ("rocksdb", "memory"):
+        raise _fail(GeoeventsError(f"--store must be rocksdb or memory, not {store!r}"))
+    try:
+        for row in run(articles, base, per_day, store):
+            console.print_json(data=row)
+    except (OSError, ValueError) as err:
+        raise _fail(GeoeventsError(f"{base}: {err}")) from err
+
+
 @eval_cli.command("order")
 def eval_order(
     articles: Paths,

@@ -73,6 +73,7 @@ class Runner:
         pick: random.Random | None = None,
         live: bool = False,
         steps: tuple[Step, ...] = PIPELINE,
+        table: Callable[[str], MutableMapping[str, Any]] | None = None,
     ) -> None:
         self.settings = settings
         self.steps = {step.source: step for step in steps}
@@ -82,8 +83,9 @@ class Runner:
         self.partitions = {
             name: topic.partitions or settings.topics.partitions for name, topic in TOPICS.items()
         }
+        make = table or (lambda _: {})  # a dict per table, or what `table` opens (RocksDB)
         self.tables: dict[str, MutableMapping[str, Any]] = {
-            table.name: {} for step in steps for table in step.tables
+            t.name: make(t.name) for step in steps for t in step.tables
         }
         resources = Resources(
             settings,
