@@ -662,7 +662,7 @@ class StoryClusterer:
         story_names: int = 30,
         candidates: int = 5,
         query_terms: int = 20,
-        max_posting: int = 2000,
+        max_posting: int = 256,
     ) -> None:
         """Tunables (defaults chosen on half of ecbplus-dev and the project's own fixture).
 
@@ -678,8 +678,9 @@ class StoryClusterer:
         story_terms, story_names: size of a story's stored centroid (bounds its memory).
         candidates: stories scored in full, the best by a cheap dot product on the index.
         query_terms: the article's strongest terms used to look candidates up.
-        max_posting: terms held by more live stories are not used for look-up (they would
-            cost most and tell least); scoring still counts them.
+        max_posting: a term's look-up list keeps the stories reported most recently, up to
+            this many, so look-up costs the same however many stories the window holds;
+            scoring and story frequencies still count every story.
         """
         self.state = stories
         self.window = window_seconds
@@ -702,21 +703,48 @@ class StoryClusterer:
     def _clear(self) -> None:
         self._clock = -math.inf
         self._stories: dict[str, _Story] = {}
-        # term -> {story id: story} for the live stories holding it as a term or a name.
+        # term -> {story id: story}: of the live stories holding it as a term or a name,
+        # the `max_posting` most recently reported, oldest first.
         self._postings: dict[str, dict[str, _Story]] = {}
+        # term -> how many live stories hold it (its story frequency), however many that is.
+        self._holders: dict[str, int] = {}
         self._expiry: list[tuple[float, str]] = []
         self._factor = _StoryFrequency(0, self.online_idf)
 
     def _index(self, story: _Story, terms: Iterable[str]) -> None:
+        holders = self._holders
         for term in terms:
-            self._postings.setdefault(term, {})[story.sid] = story
+            holders[term] = holders.get(term, 0) + 1
+        self._refresh(story, terms)
+
+    def _refresh(self, story: _Story, terms: Iterable[str]) -> None:
+        """Make `story` the most recent entry of each term's posting, dropping the least
+        recently reported story from a posting past `max_posting`: a term a thousand live
+        stories share is still looked up, among the stories reported lately."""
+        postings, sid, cap = self._postings, story.sid, self.max_posting
+        for term in terms:
+            posting = postings.get(term)
+            if posting is None:
+                postings[term] = {sid: story}
+                continue
+            posting.pop(sid, None)
+            posting[sid] = story
+            if len(posting) > cap:
+                del posting[next(iter(posting))]
 
     def _unindex(self, sid: str, terms: Iterable[str]) -> None:
+        holders, postings = self._holders, self._postings
         for term in terms:
-            posting = self._postings[term]
-            del posting[sid]
-            if not posting:
-                del self._postings[term]
+            left = holders[term] - 1
+            if left:
+                holders[term] = left
+            else:
+                del holders[term]
+            posting = postings.get(term)
+            if posting is not None:
+                posting.pop(sid, None)
+                if not posting:
+                    del postings[term]
 
     def _purge(self) -> None:
         """Forget stories whose window has passed; the heap may hold stale entries."""
@@ -751,8 +779,8 @@ class StoryClusterer:
         live = len(self._stories)
         if self._factor.live != live:
             self._factor = _StoryFrequency(live, self.online_idf)
-        factor, postings = self._factor, self._postings
-        return _normalised({t: w * factor[len(postings.get(t, ()))] for t, w in vector.items()})
+        factor, holders = self._factor, self._holders
+        return _normalised({t: w * factor[holders.get(t, 0)] for t, w in vector.items()})
 
     def _score(
         self, story: _Story, query: _Query, now: float, partial: float, floor: float
@@ -783,9 +811,9 @@ class StoryClusterer:
         cosine with any story: the norm of those some live story holds, as each story's unit
         vector adds at most 1 per unit of it."""
         if query.rest is None:
-            postings = self._postings
-            terms = [query.terms[t] for t in query.terms.keys() - query.summed if t in postings]
-            names = [query.names[t] for t in query.names.keys() - query.summed if t in postings]
+            held = self._holders
+            terms = [query.terms[t] for t in query.terms.keys() - query.summed if t in held]
+            names = [query.names[t] for t in query.names.keys() - query.summed if t in held]
             query.rest = (1 - query.share) * math.sqrt(sum(map(mul, terms, terms))) + (
                 query.share * math.sqrt(sum(map(mul, names, names)))
             )
@@ -826,11 +854,15 @@ class StoryClusterer:
         summed: set[str] = set()
         totals: dict[str, float] = {}
         get = totals.get
+        holders = self._holders
         for term in looked_up:
             posting = self._postings.get(term)
-            if not posting or len(posting) > self.max_posting:
+            if not posting:
                 continue
-            summed.add(term)
+            if len(posting) == holders[term]:
+                # Every story holding it got its share: `_rest` need not count it. (From a
+                # cut posting, the stories left out may hold it too, so it stays in `_rest`.)
+                summed.add(term)
             term_weight = (1 - share) * terms.get(term, 0.0)
             name_weight = share * names.get(term, 0.0)
             # A story's gain is term_weight * its unit term weight + name_weight * its unit
@@ -942,7 +974,10 @@ class StoryClusterer:
         story.update(value)
         after = story.keys()
         self._unindex(sid, before - after)
-        self._index(story, after - before)
+        holders = self._holders
+        for term in after - before:
+            holders[term] = holders.get(term, 0) + 1
+        self._refresh(story, after)  # reported now: the most recent in all its postings
         heapq.heappush(self._expiry, (story.last + self.window, sid))
 
     def _add(self, story: _Story) -> None:

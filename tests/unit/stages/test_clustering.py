@@ -251,3 +251,21 @@ def test_superscript_digits_are_not_days_or_years() -> None:
     )
     features = story_features(article)
     assert features.dates == [] and features.years == {}
+
+
+def test_look_up_lists_keep_the_latest_stories_and_frequencies_count_all() -> None:
+    # Three stories share "earthquake"; with room for two, its look-up list keeps the two
+    # reported last, while its story frequency still counts three. A story reported again
+    # becomes the latest, and a follow-up still finds its story through other terms.
+    clusterer = StoryClusterer(ExpiringState({}), WEEK, max_posting=2)
+    first = clusterer.assign("q1", story_features(QUAKE_1), now_of(QUAKE_1))
+    clusterer.assign("q2", story_features(QUAKE_2), now_of(QUAKE_2))
+    clusterer.assign("l1", story_features(LAUNCH), now_of(LAUNCH))
+    shared = [t for t, n in clusterer._holders.items() if n >= 2]
+    assert shared and all(len(clusterer._postings[t]) <= 2 for t in clusterer._holders)
+    assert len(clusterer) == 3
+    follow = clusterer.assign("q1b", story_features(QUAKE_1_FOLLOW), now_of(QUAKE_1_FOLLOW))
+    assert follow == first
+    for term, posting in clusterer._postings.items():
+        if first in posting:
+            assert list(posting)[-1] == first, term  # reported last: the latest everywhere
