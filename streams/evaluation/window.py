@@ -225,9 +225,12 @@ def run(
         stream = NewsStream(base, seed=seed, per_day=per_day)
         tenth = max(1, articles // 10)
         started = last = time.perf_counter()
+        steps: dict[str, float] = {}
         for done, record in enumerate(stream.records(articles), 1):
             runner.send("articles", record.key, record.value, 0.0, record.origin)
             runner.run()
+            for step, seconds in runner.seconds.items():
+                steps[step] = steps.get(step, 0.0) + sum(seconds)
             runner.sent.clear()  # the runner keeps what it sent; a long run must not
             runner.seconds.clear()
             if done % tenth == 0 or done == articles:
@@ -237,11 +240,13 @@ def run(
                 yield {
                     "articles": done,
                     "ms_per_article": round((now - last) * 1000 / tenth, 2),
+                    "ms_per_step": {k: round(v * 1000 / tenth, 2) for k, v in steps.items()},
                     "rss_mb": round(rss_bytes() / 2**20, 1),
                     "live_stories": sum(1 for k in stories if k.startswith("s:")),
                     "table_keys": {name: len(t) for name, t in runner.tables.items()},
                     "seconds": round(now - started, 1),
                 }
+                steps.clear()
                 last = time.perf_counter()
     finally:
         for t in tables.values():

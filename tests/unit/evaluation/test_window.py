@@ -91,3 +91,4 @@ def test_a_short_run_reports_each_tenth(base: Path) -> None:
     last = rows[-1]
     assert last["table_keys"]["stories"] > 0 and last["live_stories"] > 0
     assert all(r["ms_per_article"] > 0 and r["rss_mb"] > 0 for r in rows)
+    assert set(last["ms_per_step"]) == {"intake", "stories", "extract", "events"}
