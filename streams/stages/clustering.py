@@ -747,11 +747,17 @@ class StoryClusterer:
                     del postings[term]
 
     def _purge(self) -> None:
-        """Forget stories whose window has passed; the heap may hold stale entries."""
+        """Forget stories whose window has passed; the heap may hold stale entries. A story
+        goes only when its state entry has expired: in a worker that also waits for the
+        wall clock (ExpiringState), so a late article still finds its story."""
         while self._expiry and self._expiry[0][0] <= self._clock:
-            expires, sid = heapq.heappop(self._expiry)
+            expires, sid = self._expiry[0]
             story = self._stories.get(sid)
-            if story is not None and story.last + self.window == expires:
+            current = story is not None and story.last + self.window == expires
+            if current and self.state.get("s:" + sid, self._clock) is not None:
+                break
+            heapq.heappop(self._expiry)
+            if current and story is not None:
                 del self._stories[sid]
                 self._unindex(sid, story.keys())
                 self.state.delete("s:" + sid)

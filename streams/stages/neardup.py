@@ -152,8 +152,13 @@ class NearDuplicates:
         self._expiry.append((seen + self.window, article_id, keys))
 
     def _forget(self, now: float) -> None:
-        # Stream time is close to monotonic, so the oldest entries expire first.
+        # Stream time is close to monotonic, so the oldest entries expire first. The index
+        # forgets an entry only when its table entry has expired: in a worker that also
+        # waits for the wall clock (ExpiringState), so a copy that arrives late still finds
+        # its original, as it would have in published order.
         while self._expiry and self._expiry[0][0] <= now:
+            if self.state.get(self._expiry[0][1], now) is not None:
+                break
             _, article_id, keys = self._expiry.popleft()
             self._sigs.pop(article_id, None)
             for key in keys:

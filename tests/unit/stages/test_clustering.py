@@ -269,3 +269,13 @@ def test_look_up_lists_keep_the_latest_stories_and_frequencies_count_all() -> No
     for term, posting in clusterer._postings.items():
         if first in posting:
             assert list(posting)[-1] == first, term  # reported last: the latest everywhere
+
+
+def test_a_late_article_finds_its_story_while_the_wall_clock_keeps_it() -> None:
+    wall = [0.0]
+    clusterer = StoryClusterer(ExpiringState({}, wall=lambda: wall[0]), DAY)
+    first = clusterer.assign("q1", story_features(QUAKE_1), 0.0)
+    clusterer.assign("l1", story_features(LAUNCH), 3 * DAY)  # stream time moves on
+    assert clusterer.assign("q1b", story_features(QUAKE_1_FOLLOW), 0.5 * DAY) == first
+    wall[0] = 2 * DAY  # both clocks past the window: the story is gone
+    assert clusterer.assign("q1c", story_features(QUAKE_1_FOLLOW), 4 * DAY) != first

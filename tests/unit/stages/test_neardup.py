@@ -22,3 +22,21 @@ def test_copies_score_high_and_other_reports_low() -> None:
 def test_dateline_does_not_count() -> None:
     moved = BODY.replace("SEOUL (Harbor Wire) —", "WASHINGTON (AP) —")
     assert signature(moved) == signature(BODY)
+
+
+def test_a_late_copy_finds_its_original_while_the_wall_clock_keeps_it() -> None:
+    # In a worker, state waits for the wall clock as well as stream time: a copy arriving
+    # after newer articles moved stream time past the window still finds its original, as
+    # in published order; once the wall clock has passed too, it does not.
+    from streams.stages.neardup import NearDuplicates
+    from streams.stages.state import ExpiringState
+
+    wall = [0.0]
+    week = 7 * 86400.0
+    copies = NearDuplicates(ExpiringState({}, wall=lambda: wall[0]), week)
+    copies.remember("a1", signature(BODY), "st-1", 0.0)
+    late = 10 * 86400.0  # stream time, moved on by other articles
+    found = copies.find("a2", signature(EDITED), late)
+    assert found is not None and found["article_id"] == "a1"
+    wall[0] = week + 1
+    assert copies.find("a3", signature(EDITED), late) is None
