@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Hashable
 from datetime import datetime
 
@@ -20,6 +21,12 @@ class StreamClock:
     def __init__(self, ceiling: Callable[[], float] | None = None) -> None:
         self._marks: dict[Hashable, float] = {}
         self._ceiling = ceiling
+
+    @classmethod
+    def capped(cls, ahead: float) -> StreamClock:
+        """A worker's clock: no record time counts past the wall clock plus `ahead` seconds
+        (GEO_LIMITS__MAX_AHEAD_SECONDS)."""
+        return cls(lambda: time.time() + ahead)
 
     def advance(self, partition: Hashable, own: datetime | None, timestamp: float | None) -> float:
         """Stream time on `partition` after a record with these times."""

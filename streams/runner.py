@@ -101,7 +101,7 @@ class Runner:
         """Seconds each step spent on each record it processed."""
         self._queues: dict[tuple[str, int], deque[Message]] = defaultdict(deque)
         ahead = settings.limits.max_ahead_seconds
-        self._clock = StreamClock((lambda: time.time() + ahead) if live else None)
+        self._clock = StreamClock.capped(ahead) if live else StreamClock()
         self._swept: dict[str, float] = {}
 
     def publish(self, records: Iterable[RawRecord], timestamp: float | None = None) -> None:

@@ -35,7 +35,7 @@ def _agent(step: Step) -> Any:
             )
             for table in step.tables
         ]
-        clock = StreamClock(lambda: time.time() + settings.limits.max_ahead_seconds)
+        clock = StreamClock.capped(settings.limits.max_ahead_seconds)
         generation = None
         async for event in stream.events():
             message = event.message

@@ -712,10 +712,14 @@ class StoryClusterer:
         self._factor = _StoryFrequency(0, self.online_idf)
 
     def _index(self, story: _Story, terms: Iterable[str]) -> None:
+        self._hold(terms)
+        self._refresh(story, terms)
+
+    def _hold(self, terms: Iterable[str]) -> None:
+        """Count one more live story holding each of `terms`."""
         holders = self._holders
         for term in terms:
             holders[term] = holders.get(term, 0) + 1
-        self._refresh(story, terms)
 
     def _refresh(self, story: _Story, terms: Iterable[str]) -> None:
         """Make `story` the most recent entry of each term's posting, dropping the least
@@ -980,9 +984,7 @@ class StoryClusterer:
         story.update(value)
         after = story.keys()
         self._unindex(sid, before - after)
-        holders = self._holders
-        for term in after - before:
-            holders[term] = holders.get(term, 0) + 1
+        self._hold(after - before)
         self._refresh(story, after)  # reported now: the most recent in all its postings
         heapq.heappush(self._expiry, (story.last + self.window, sid))
 
