@@ -222,9 +222,22 @@ class CanonicalEvent(Payload):
     event_date: date | None = None
     first_seen: UtcDatetime
     last_seen: UtcDatetime
-    article_ids: list[str] = Field(default_factory=list)
+    article_ids: list[str] = Field(
+        default_factory=list,
+        description="The articles that reported the event: all of them up to a hundred or so; "
+        "past that a sample (article_count counts them all).",
+    )
+    article_count: int = Field(
+        default=0, ge=0, description="How many articles reported the event (at least listed)."
+    )
     sources: list[str] = Field(default_factory=list)
-    mention_ids: list[str] = Field(default_factory=list)
+    mention_ids: list[str] = Field(
+        default_factory=list,
+        description="The reports merged into the event; past a hundred or so, a sample.",
+    )
+    mention_count: int = Field(
+        default=0, ge=0, description="How many reports were merged into the event."
+    )
     confidence: float = Field(ge=0.0, le=1.0)
     last_received_at: UtcDatetime | None = Field(
         default=None, description="When a worker received the article behind the last update."
@@ -248,4 +261,7 @@ class CanonicalEvent(Payload):
         _check_mode(self.event_type, self.mode)
         if (self.status == "retired") != (self.merged_into is not None):
             raise ValueError("a retired event names the event it merged into; an open one does not")
+        # Counts are at least what is listed (a producer that lists all may leave them out).
+        self.article_count = max(self.article_count, len(self.article_ids))
+        self.mention_count = max(self.mention_count, len(self.mention_ids))
         return self

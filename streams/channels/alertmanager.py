@@ -47,7 +47,7 @@ def annotations_of(alert: Alert, links: Links) -> dict[str, str]:
     for name, value in (("Figures", figures(event)), ("Where", where(event))):
         if value:
             lines.append(f"{name}: {value}")
-    lines.append(f"Sources: {', '.join(event.sources)} ({len(event.article_ids)} articles)")
+    lines.append(f"Sources: {', '.join(event.sources)} ({event.article_count} articles)")
     lines.append(f"First seen: {event.first_seen.isoformat()}")
     found = {
         "summary": alert.title,

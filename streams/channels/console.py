@@ -22,7 +22,7 @@ def text(alert: Alert, options: ChannelOptions | None = None, links: Links | Non
         lines.append(f"  figures: {shown}")
     if event.event_date:
         lines.append(f"  date: {event.event_date.isoformat()}")
-    lines.append(f"  sources: {', '.join(event.sources)} ({len(event.article_ids)} articles)")
+    lines.append(f"  sources: {', '.join(event.sources)} ({event.article_count} articles)")
     urls = [u for u in (links.article(a) for a in event.article_ids) if u] if links else []
     for url in urls:
         lines.append(f"    {url}")

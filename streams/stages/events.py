@@ -17,14 +17,15 @@ and the other is retired with a pointer to it (docs/merging.md).
 from __future__ import annotations
 
 import hashlib
+import itertools
 import math
 from bisect import bisect_left, bisect_right
 from collections import Counter, OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache, cached_property
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from schemas import CanonicalEvent, EventMention
@@ -216,6 +217,8 @@ class _Event:
         self.reports: list[Report] = []
         self.rank = rank
         self.lo, self.hi = -math.inf, math.inf
+        self.first, self.last = math.inf, -math.inf
+        """The days any of its reports spans (lo and hi: the days all of them span)."""
         self.country: str | None = None
         self.point_places: set[str] = set()
         self.places: set[str] = set()
@@ -245,6 +248,7 @@ class _Event:
     def add(self, report: Report) -> None:
         self.reports.append(report)
         self.lo, self.hi = max(self.lo, report.lo), min(self.hi, report.hi)
+        self.first, self.last = min(self.first, report.lo), max(self.last, report.hi)
         self.country = self.country or report.country
         if report.subdivision:
             self.places.add(report.subdivision)
@@ -269,9 +273,60 @@ class _Event:
         shared = len(self.parties & (report.actors | report.recipients))
         return (report.subdivision in self.places, shared, -distance, -self.rank)
 
+    def touches(self, report: Report) -> bool:
+        """Whether some of its reports may be one with `report`: their days overlap, and
+        the country does not differ."""
+        if max(self.first, report.lo) > min(self.last, report.hi):
+            return False
+        return not (self.country and report.country and self.country != report.country)
+
+    def summary(self) -> list[Any]:
+        """What `admits`, `touches` and `fit` need, as the block's entry keeps it (JSON)."""
+        return [
+            None if math.isinf(self.lo) else self.lo,
+            None if math.isinf(self.hi) else self.hi,
+            None if math.isinf(self.first) else self.first,
+            None if math.isinf(self.last) else self.last,
+            self.country,
+            sorted(self.point_places),
+            sorted(self.places),
+            sorted(sorted(s) for s in self.recipient_sets),
+            sorted(sorted(s) for s in self.actor_sets),
+        ]
+
+    @classmethod
+    def of_summary(cls, summary: list[Any], rank: int) -> _Event:
+        """An event as its summary describes it, without its reports."""
+        lo, hi, first, last, country, point_places, places, recipient_sets, actor_sets = summary
+        event = cls.__new__(cls)
+        event.reports, event.rank = [], rank
+        event.lo = -math.inf if lo is None else lo
+        event.hi = math.inf if hi is None else hi
+        event.first = -math.inf if first is None else first
+        event.last = math.inf if last is None else last
+        event.country = country
+        event.point_places, event.places = set(point_places), set(places)
+        event.recipient_sets = {frozenset(s) for s in recipient_sets}
+        event.actor_sets = {frozenset(s) for s in actor_sets}
+        event.parties = set().union(*event.recipient_sets, *event.actor_sets)
+        return event
+
+    @classmethod
+    def of_reports(cls, reports: list[Report]) -> _Event:
+        event = cls(reports[0], 0)
+        for report in reports[1:]:
+            event.add(report)
+        return event
+
 
 _ORDER = attrgetter("order")
 _SPAN = attrgetter("lo", "hi", "mention_id")
+
+
+def _kept_first(report: Report) -> tuple[Any, ...]:
+    """Which of an event's reports it keeps in full (MAX_KEPT): those that may open an
+    event, then the most specific."""
+    return (not report.opens, report.order)
 
 
 def partition(reports: Iterable[Report]) -> tuple[list[list[Report]], list[Report]]:
@@ -342,31 +397,67 @@ def _component(reports: list[Report], report: Report) -> list[Report]:
     return next(g for g in groups if any(r.mention_id == report.mention_id for r in g))
 
 
+# --- How far one report reaches -----------------------------------------------------------
+
+EXACT_REPORTS = 64
+"""A block holding fewer live reports than this is regrouped exactly: a report regroups
+every report linked to it through overlapping days, so the events do not depend on arrival
+order. Past it (a war's daily strikes in one state, a week of the world's news) a report
+regroups only the few events it touches; the cost of a report then stays flat however full
+the block."""
+MAX_CANDIDATES = 4
+"""Past EXACT_REPORTS: how many of the events a report touches it regroups, those it can
+join first, then the best fitting. An event it touches but cannot join may hold a report
+that fits it better, which it can then take over."""
+RECENT_EVENTS = 512
+"""The open events a block keeps joinable, the most recently changed: an older one stays
+stored, and expires with its window, but takes no more reports."""
+MAX_KEPT = 16
+"""Reports an event keeps in full: those that may open an event first, then the most
+specific (`Report.order`). They are regrouped and set the event's type, parties, place and
+weapon. Further reports are folded into the event's digest (`_fold`: counts, ids, sources,
+figures, severity, dates), stay with the event for good, and cost nothing more as the
+event grows to thousands of reports."""
+LISTED = 100
+"""Ids and sources an event lists for the reports past those it keeps in full, and figures
+it keeps of them (the newest); its counts (`mention_count`, `article_count`) go on."""
+MAX_WAITING = 256
+"""Reports a block keeps waiting for an event to join, the most recent."""
+MAX_RETIRED = 1024
+"""Retired event ids a block remembers (so a new event never takes one), the most recent."""
+
+
+def mention_key(block: str, mention_id: str) -> str:
+    """The state key that says which event a news report was merged into (and holds it while
+    it waits for one): a redelivered report changes nothing."""
+    return f"{block}#m:{mention_id}"
+
+
 # --- A block's state ----------------------------------------------------------------------
 
 
 @dataclass
 class _Block:
-    """A block's entry: its reports (with the event each belongs to), its open events, the
-    events retired into another, and reports waiting for an event to join.
+    """A block's entry: its open events (least recently changed first), the events retired
+    into another, and the reports waiting for an event to join. Each event's reports are in
+    the event's own entry (`event_key`), so merging a report reads and writes the events it
+    touches, not the block's every report.
 
-    Everything in it expires like a state entry (State.expired): an event and its reports a
-    window after the event last changed, a retired id a window after it was retired, a
-    waiting report a window after it came.
+    Everything in it expires like a state entry (State.expired): an event a window after it
+    last changed, a retired id a window after it was retired, a waiting report a window
+    after it came.
     """
 
-    reports: dict[str, Report] = field(default_factory=dict)
-    event_of: dict[str, str | None] = field(default_factory=dict)
     events: dict[str, list[Any]] = field(default_factory=dict)
-    """event id -> [opened at (stream time), last seen, seed, deadline]: the seed is the
-    report that opened the event, which the event's id stays with."""
+    """event id -> [opened at (stream time), last seen, seed, deadline, reports, summary]:
+    the seed is the report that opened the event, which the event's id stays with; the
+    summary (`_Event.summary`) is what deciding whether a report can join needs."""
     retired: dict[str, list[Any]] = field(default_factory=dict)
     """event id -> [merged into, deadline]."""
     waiting: dict[str, list[Any]] = field(default_factory=dict)
-    """mention id -> [the mention (JSON), deadline], for reports with no event to join yet."""
-
-    rows: dict[str, list[Any]] = field(default_factory=dict)
-    """The reports as last stored (mention id -> [event id, row]), reused when stored again."""
+    """mention id -> [report row (Report.dump), deadline]; the mention is in its mention key."""
+    views: dict[str, _Event] = field(default_factory=dict, repr=False)
+    """Events as their summaries describe them, built once (not stored)."""
 
     @classmethod
     def load(
@@ -379,72 +470,82 @@ class _Block:
             if not value:
                 return block
             block.events, block.retired = value["events"], value["retired"]
-            block.waiting, block.rows = value["waiting"], value["reports"]
-            for mention_id, (event_id, row) in block.rows.items():
-                if event_id in block.events or mention_id in block.waiting:
-                    block.reports[mention_id] = Report.load(mention_id, row)
-                    block.event_of[mention_id] = event_id
-        alive = lambda entry: not state.expired(entry[-1], now)  # noqa: E731
-        block.events = {e: list(v) for e, v in block.events.items() if alive(v)}
-        block.retired = {e: v for e, v in block.retired.items() if alive(v)}
-        block.waiting = {m: v for m, v in block.waiting.items() if alive(v)}
-        kept = [m for m, e in block.event_of.items() if e in block.events or m in block.waiting]
-        if len(kept) < len(block.reports):
-            block.reports = {m: block.reports[m] for m in kept}
-            block.event_of = {m: block.event_of[m] for m in kept}
+            block.waiting = value["waiting"]
+        block.events = {e: list(v) for e, v in block.events.items() if not state.expired(v[3], now)}
+        block.retired = {e: v for e, v in block.retired.items() if not state.expired(v[1], now)}
+        block.waiting = {m: v for m, v in block.waiting.items() if not state.expired(v[1], now)}
         return block
 
     def dump(self) -> dict[str, Any]:
-        rows = self.rows
-        self.rows = {
-            m: row
-            if (row := rows.get(m)) and row[0] == self.event_of[m]
-            else [self.event_of[m], r.dump()]
-            for m, r in self.reports.items()
-        }
-        return {
-            "reports": self.rows,
-            "events": self.events,
-            "retired": self.retired,
-            "waiting": self.waiting,
-        }
+        return {"events": self.events, "retired": self.retired, "waiting": self.waiting}
 
     def copy(self) -> _Block:
-        """A copy to change without changing this one (the reports themselves are frozen)."""
+        """A copy to change without changing this one."""
         return _Block(
-            dict(self.reports),
-            dict(self.event_of),
             {e: list(v) for e, v in self.events.items()},
             dict(self.retired),
             dict(self.waiting),
-            self.rows,
+            {e: v for e, v in self.views.items() if e in self.events},
         )
+
+    def now(self, event_id: str | None) -> str | None:
+        """The event an event id stands for now: the one it was retired into, if it was."""
+        seen = set()
+        while event_id in self.retired and event_id not in seen:
+            seen.add(event_id)
+            event_id = self.retired[event_id][0]
+        return event_id
+
+    def size(self) -> int:
+        """The reports the block holds: its events' and those waiting."""
+        return sum(v[4] for v in self.events.values()) + len(self.waiting)
 
     def opened(self, event_id: str) -> tuple[float, str]:
         """Older events first: for ties, the event that keeps its id or survives a merge."""
         return self.events[event_id][0], event_id
 
+    def changed(self, event_id: str, entry: list[Any]) -> None:
+        """Store an event's entry as the most recently changed."""
+        self.events.pop(event_id, None)
+        self.views.pop(event_id, None)
+        self.events[event_id] = entry
+
+    def bound(self) -> None:
+        """Keep the most recent RECENT_EVENTS events, MAX_WAITING waiting reports and
+        MAX_RETIRED retired ids."""
+        for kept, limit in (
+            (self.events, RECENT_EVENTS),
+            (self.waiting, MAX_WAITING),
+            (self.retired, MAX_RETIRED),
+        ):
+            for oldest in list(itertools.islice(kept, max(0, len(kept) - limit))):
+                del kept[oldest]
+
+    def touched(self, report: Report) -> list[tuple[bool, tuple[Any, ...], str]]:
+        """The events `report` touches (`_Event.touches`), best first: those it can join
+        as they stand, then by how well it fits there. Ties go to the smaller id, so the
+        order is the same whatever order the events were stored in."""
+        fits = []
+        for event_id, entry in self.events.items():
+            event = self.views.get(event_id)
+            if event is None and entry[5] is not None:
+                event = self.views[event_id] = _Event.of_summary(entry[5], 0)
+            if event is not None and event.touches(report):
+                fits.append((event.admits(report), event.fit(report), event_id))
+        fits.sort(key=itemgetter(2))
+        fits.sort(key=itemgetter(0, 1), reverse=True)  # stable: the smaller id first on a tie
+        return fits
+
     def best_event(self, report: Report) -> str | None:
         """The open event a report would join, without joining it (a mention that only
         refers to an event: history, a plan, a possibility, a denial)."""
-        members: dict[str, list[Report]] = {}
-        for mention_id, event_id in self.event_of.items():
-            if event_id is not None:
-                members.setdefault(event_id, []).append(self.reports[mention_id])
-        best: tuple[tuple[Any, ...], str] | None = None
-        for rank, (event_id, reports) in enumerate(sorted(members.items())):
-            event = _Event(reports[0], rank)
-            for r in reports[1:]:
-                event.add(r)
-            if event.admits(report):
-                fit = (event.fit(report), event_id)
-                best = fit if best is None or fit > best else best
-        return best[1] if best else None
+        fits = self.touched(report)
+        return fits[0][2] if fits and fits[0][0] else None
 
 
 class Decoded:
     """The blocks this process last stored, kept decoded (least recently used dropped past
-    `size`): a busy block holds hundreds of reports, and decoding them all for each new one
+    `size`): a busy block holds hundreds of events, and decoding them for each new report
     would cost more than merging it. A kept block is used only while the stored entry still
     carries the token it was stored with (the mention whose merge stored it), so a block
     another worker changed, or expiry removed, is read from the store again."""
@@ -495,7 +596,10 @@ class Merge:
     """Other reports whose event changed: a better fit opened, or their event was retired."""
     block: str = ""
     entries: dict[str, dict[str, Any]] = field(default_factory=dict)
-    """Each changed open event's entry: its reports (JSON) and the events merged into it."""
+    """Each changed open event's entry: its reports (JSON and rows) and the events merged
+    into it."""
+    links: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Mention key -> which event the report now belongs to (and, waiting, the report)."""
     _block: _Block | None = None
     _decoded: Decoded | None = None
 
@@ -517,6 +621,8 @@ class Merge:
             else:
                 entry = {**self.entries[change.event.event_id], "baseline": change.baseline}
                 state.put(key, entry, now, window)
+        for key, link in self.links.items():
+            state.put(key, link, now, window)
         token = self.mention.mention_id  # a mention is merged into its block once
         state.put(self.block, {**self._block.dump(), "token": token}, now, window)
         if self._decoded is not None:
@@ -540,12 +646,12 @@ def merge_mention(
     key = blocking_key(mention)
     if anchor(mention) == NOWHERE:
         return Merge(mention.model_copy(update={"event_id": None}), block=key)
-    block = _Block.load(key, state.get(key, now), state, now, decoded)
-    if mention.mention_id in block.reports:
-        linked = block.event_of[mention.mention_id]
-        return Merge(mention.model_copy(update={"event_id": linked}), block=key)
     seen = mention.published_at.timestamp() if mention.published_at else now
     report = Report.of(mention, seen)
+    link = state.get(mention_key(key, mention.mention_id), now) if news(mention) else None
+    block = _Block.load(key, state.get(key, now), state, now, decoded)
+    if link is not None:
+        return Merge(mention.model_copy(update={"event_id": block.now(link["event"])}), block=key)
     if not news(mention):
         return Merge(mention.model_copy(update={"event_id": block.best_event(report)}), block=key)
     merge = _Regroup(mention, report, key, block, state, now, window).merge()
@@ -555,7 +661,13 @@ def merge_mention(
 
 class _Regroup:
     """One news report's merge: regroup the reports it can touch, then work out what
-    changed for the events that held them."""
+    changed for the events that held them.
+
+    What it can touch: in a block of fewer than EXACT_REPORTS reports, every report linked
+    to it through overlapping days (`_component`); past that, the kept reports of the
+    MAX_CANDIDATES events it touches first (`_Block.touched`), and the waiting reports it can
+    be one with.
+    """
 
     def __init__(
         self,
@@ -570,20 +682,43 @@ class _Regroup:
         self.mention, self.key, self.block, self.state = mention, key, block, state
         self.now = now
         self.deadline = state.deadline(now, window)
-        block.reports[report.mention_id] = report
-        block.event_of[report.mention_id] = None
-        self.reach = _component(list(block.reports.values()), report)
-        self.before = {r.mention_id: block.event_of[r.mention_id] for r in self.reach}
+        exact = block.size() < EXACT_REPORTS
+        if exact:
+            touched = list(block.events)
+        else:
+            touched = [e for *_, e in block.touched(report)[:MAX_CANDIDATES]]
+        self.stored = {e: state.get(event_key(key, e), now) or {} for e in touched}
+        self.reports: dict[str, Report] = {report.mention_id: report}
+        self.before: dict[str, str | None] = {report.mention_id: None}
+        for event_id, entry in self.stored.items():
+            for m, row in entry.get("rows", {}).items():
+                self.reports[m] = Report.load(m, row)
+                self.before[m] = event_id
+        alone = _Event(report, 0)
+        for m, (row, _) in block.waiting.items():
+            waiting = Report.load(m, row)
+            if exact or alone.admits(waiting):
+                self.reports[m] = waiting
+                self.before[m] = None
+        if exact:
+            self.reach = _component(list(self.reports.values()), report)
+        else:
+            self.reach = list(self.reports.values())
         self.had: dict[str, set[str]] = {}
-        for m, e in self.before.items():
-            if e is not None:
-                self.had.setdefault(e, set()).add(m)
+        for r in self.reach:
+            if (e := self.before[r.mention_id]) is not None:
+                self.had.setdefault(e, set()).add(r.mention_id)
         self.olds = sorted(self.had)
-        self.stored = {e: state.get(event_key(key, e), now) or {} for e in self.olds}
         self.documents = {mention.mention_id: _document(mention)}
-        self.documents.update({m: v[0] for m, v in block.waiting.items()})
         for entry in self.stored.values():
             self.documents.update(entry.get("reports", {}))
+
+    def document(self, mention_id: str) -> dict[str, Any]:
+        """A report as stored: in its event's entry, or in its mention key while it waits."""
+        if mention_id not in self.documents:
+            link = self.state.get(mention_key(self.key, mention_id), self.now) or {}
+            self.documents[mention_id] = link["mention"]
+        return self.documents[mention_id]
 
     def merge(self) -> Merge:
         groups, waiting = partition(self.reach)
@@ -593,18 +728,25 @@ class _Regroup:
         merge = Merge(self.mention, block=self.key, _block=self.block)
         into = self._retire(after, ids, merge)
         for i, group in enumerate(groups):
-            self._update(ids[i], {r.mention_id for r in group}, into, merge)
+            self._update(ids[i], group, into, merge)
         block = self.block
         for r in self.reach:
             block.waiting.pop(r.mention_id, None)
         for r in waiting:
-            block.waiting[r.mention_id] = [self.documents[r.mention_id], self.deadline]
+            block.waiting[r.mention_id] = [r.dump(), self.deadline]
+        mine = self.mention.mention_id
         for m, event_id in after.items():
-            block.event_of[m] = event_id
-            if m != self.mention.mention_id and self.before.get(m) != event_id:
-                moved = EventMention.model_validate(self.documents[m])
+            if m != mine and self.before.get(m) == event_id:
+                continue
+            link: dict[str, Any] = {"event": event_id}
+            if event_id is None:
+                link["mention"] = self.document(m)
+            merge.links[mention_key(self.key, m)] = link
+            if m != mine:
+                moved = EventMention.model_validate(self.document(m))
                 merge.relinked.append(moved.model_copy(update={"event_id": event_id}))
-        merge.mention = self.mention.model_copy(update={"event_id": after[self.mention.mention_id]})
+        block.bound()
+        merge.mention = self.mention.model_copy(update={"event_id": after[mine]})
         return merge
 
     def _ids(self, groups: list[list[Report]]) -> dict[int, str]:
@@ -632,12 +774,20 @@ class _Regroup:
         for i, group in enumerate(groups):
             seed = group[0]
             if i not in ids:
-                ids[i] = _new_id(self.key, seed, taken)
+                ids[i] = _new_id(self.key, seed, self._taken(taken))
                 taken.add(ids[i])
-                self.block.events[ids[i]] = [self.now, 0.0, seed.mention_id, self.deadline]
+                self.block.events[ids[i]] = [self.now, 0.0, seed.mention_id, self.deadline, 0, None]
             elif self.block.events[ids[i]][2] not in {r.mention_id for r in group}:
                 self.block.events[ids[i]][2] = seed.mention_id  # its seed moved on
         return ids
+
+    def _taken(self, taken: set[str]) -> Callable[[str], bool]:
+        """Whether an id is taken: by the block's events, or by one still stored that is no
+        longer among them (RECENT_EVENTS)."""
+        return lambda event_id: (
+            event_id in taken
+            or (self.state.get(event_key(self.key, event_id), self.now) is not None)
+        )
 
     def _retire(
         self, after: dict[str, str | None], ids: dict[int, str], merge: Merge
@@ -654,33 +804,51 @@ class _Regroup:
             self.block.events.pop(old)
             self.block.retired[old] = [survivor, self.deadline]
             stored = self.stored[old]
-            event = _build(old, list(stored.get("reports", {}).values()), self.block.reports)
+            documents = list(stored.get("reports", {}).values())
+            event = _build(old, documents, self.reports, stored.get("more"))
             event = event.model_copy(update={"status": "retired", "merged_into": survivor})
             merge.changes.append(Change(event, baseline=stored.get("baseline")))
         return into
 
-    def _update(self, event_id: str, members: set[str], into: dict[str, str], merge: Merge) -> None:
+    def _update(
+        self, event_id: str, group: list[Report], into: dict[str, str], merge: Merge
+    ) -> None:
         """The change to one group's event, if its reports changed."""
+        members = {r.mention_id for r in group}
         had = self.had.get(event_id, set())
         absorbed = [old for old, survivor in into.items() if survivor == event_id]
         if members == had and not absorbed:
             return
         stored = self.stored.get(event_id, {})
         merged_from = set(stored.get("merged_from", []))
+        more = stored.get("more")
         for old in absorbed:
             merged_from |= {old, *self.stored[old].get("merged_from", [])}
-        reports = {m: self.documents[m] for m in sorted(members)}
-        merge.entries[event_id] = {"reports": reports, "merged_from": sorted(merged_from)}
-        event = _build(event_id, list(reports.values()), self.block.reports)
+            more = _combine(more, self.stored[old].get("more"))
+        specific = sorted(group, key=_kept_first)
+        kept, settled = specific[:MAX_KEPT], specific[MAX_KEPT:]
+        if settled:
+            folded = _fold([self.document(r.mention_id) for r in settled], self.reports)
+            more = _combine(more, folded)
+        ordered = sorted(kept, key=attrgetter("mention_id"))
+        reports = {r.mention_id: self.document(r.mention_id) for r in ordered}
+        merge.entries[event_id] = {
+            "reports": reports,
+            "rows": {r.mention_id: r.dump() for r in ordered},
+            "merged_from": sorted(merged_from),
+            "more": more,
+        }
+        event = _build(event_id, list(reports.values()), self.reports, more)
         event = event.model_copy(
             update={
                 "merged_from": sorted(merged_from),
                 "last_received_at": _received(self.mention, event),
             }
         )
-        opened, _, seed, _ = self.block.events[event_id]
-        last_seen = max(self.block.reports[m].seen for m in members)
-        self.block.events[event_id] = [opened, last_seen, seed, self.deadline]
+        opened, _, seed, *_ = self.block.events[event_id]
+        last_seen = max(r.seen for r in group)
+        summary = _Event.of_reports(kept).summary()
+        self.block.changed(event_id, [opened, last_seen, seed, self.deadline, len(kept), summary])
         merge.changes.append(
             Change(
                 event,
@@ -757,13 +925,13 @@ def _assign_part(weights: dict[tuple[int, int], int]) -> dict[int, int]:
     return dict(best(0, 0)[1])
 
 
-def _new_id(block: str, seed: Report, taken: set[str]) -> str:
+def _new_id(block: str, seed: Report, taken: Callable[[str], bool]) -> str:
     """A deterministic id: the block and the day of the report that opened the event, so
     reports of one launch open the same id whichever of them comes first; the seed's own
     mention id (and a counter, past that) tells apart events of one block and day."""
     event_id = _event_id(f"{block}|{seed.day}")
     n = 0
-    while event_id in taken:
+    while taken(event_id):
         n += 1
         event_id = _event_id(f"{block}|{seed.day}|{seed.mention_id}|{n}")
     return event_id
@@ -782,32 +950,41 @@ def _document(mention: EventMention) -> dict[str, Any]:
 
 
 def _build(
-    event_id: str, documents: list[dict[str, Any]], reports: dict[str, Report]
+    event_id: str,
+    documents: list[dict[str, Any]],
+    reports: dict[str, Report],
+    more: dict[str, Any] | None = None,
 ) -> CanonicalEvent:
     """The canonical event its reports make: a function of the set, not of their order.
 
     The most severe report sets the severity (and the weapon it names), the parties are
     ranked by how many reports name them, the most specific place wins, each figure is its
     latest report's, and the day is the earliest a report names. It reads the stored JSON
-    as it is: an event rebuilt on each of its hundreds of reports must not parse each one.
+    as it is: an event rebuilt on each of its reports must not parse each one. `more` is
+    the digest of the reports past the ones kept in full (`_fold`).
     """
+    more = more or _fold([], reports)
     seen = {d["mention_id"]: _seen(d, reports) for d in documents}
     ms = sorted(documents, key=lambda d: (seen[d["mention_id"]], d["mention_id"]))
     named = [d for d in ms if d["subtype"]]
     subtype = _most_common(d["subtype"] for d in named)
     mode = next((d["mode"] for d in named if d["subtype"] == subtype and d["mode"]), None)
     dated = [d["event_date"] for d in ms if d["event_date"] and d["evidence"].get("date")]
-    dates = dated or [d["event_date"] for d in ms if d["event_date"]]
+    dated += more["dated"]
+    dates = dated or [d["event_date"] for d in ms if d["event_date"]] + more["dates"]
     received = [datetime.fromisoformat(d["received_at"]) for d in ms if d.get("received_at")]
-    times = [seen[d["mention_id"]] for d in ms]
-    history = _history(ms)
+    received += [datetime.fromisoformat(r) for r in more["received"]]
+    times = [seen[d["mention_id"]] for d in ms] + more["seen"]
+    history = _history(ms, more["history"])
+    severities = [d["severity"] for d in ms] + more["severity"]
+    articles = {d["article_id"] for d in ms} | set(more["article_ids"])
     return CanonicalEvent.model_validate(
         {
             "event_id": event_id,
             "event_type": ms[0]["event_type"],
             "mode": mode or _most_common(d["mode"] for d in ms),
             "subtype": subtype,
-            "severity": max((d["severity"] for d in ms), key=SEVERITY_ORDER.__getitem__),
+            "severity": max(severities, key=SEVERITY_ORDER.__getitem__),
             "actors": _ranked(d["actors"] for d in ms),
             "recipients": _ranked(d["recipients"] for d in ms),
             "location": _place(d["location"] for d in ms),
@@ -817,9 +994,11 @@ def _build(
             "event_date": min(dates) if dates else None,
             "first_seen": datetime.fromtimestamp(min(times), UTC),
             "last_seen": datetime.fromtimestamp(max(times), UTC),
-            "article_ids": sorted({d["article_id"] for d in ms}),
-            "sources": sorted({d["source"] for d in ms}),
-            "mention_ids": sorted(d["mention_id"] for d in ms),
+            "article_ids": sorted(articles),
+            "article_count": len(articles) + more["articles"] - len(more["article_ids"]),
+            "sources": sorted({d["source"] for d in ms} | set(more["sources"])),
+            "mention_ids": sorted([d["mention_id"] for d in ms] + more["mention_ids"]),
+            "mention_count": len(ms) + more["mentions"],
             "confidence": max(d["confidence"] for d in ms),
             "last_received_at": max(received) if received else None,
         }
@@ -883,21 +1062,80 @@ def _place(places: Iterable[dict[str, Any] | None]) -> dict[str, Any] | None:
     return listed[best]
 
 
-def _history(documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Every figure with the report that gave it, oldest first (one per article and figure)."""
+def _history(
+    documents: list[dict[str, Any]], more: Iterable[dict[str, Any]] = ()
+) -> list[dict[str, Any]]:
+    """Every figure with the report that gave it, oldest first (one per article and figure),
+    with the figures of a digest (`more`, from `_history` too)."""
     figures: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for figure in more:
+        figures[_figure_key(figure)] = figure
     for d in documents:
         for q in d["quantities"]:
-            published = d.get("published_at")
-            at = datetime.fromisoformat(published) if published else _EARLIEST
-            key = (at, d["article_id"], q["unit"], q["value"])
-            figures[key] = {  # the later report of the same figure in one article wins
+            figure = {  # the later report of the same figure in one article wins
                 "quantity": q,
                 "article_id": d["article_id"],
                 "source": d["source"],
-                "published_at": published,
+                "published_at": d.get("published_at"),
             }
+            figures[_figure_key(figure)] = figure
     return [figures[key] for key in sorted(figures)]
+
+
+def _figure_key(figure: dict[str, Any]) -> tuple[Any, ...]:
+    published = figure["published_at"]
+    at = datetime.fromisoformat(published) if published else _EARLIEST
+    quantity = figure["quantity"]
+    return (at, figure["article_id"], quantity["unit"], quantity["value"])
+
+
+def _fold(documents: list[dict[str, Any]], reports: dict[str, Report]) -> dict[str, Any]:
+    """The digest of reports an event holds past the ones it keeps in full: what they add to
+    the event (counts, up to LISTED ids and sources, its newest LISTED figures, severity,
+    dates, times), without the reports."""
+    dated = [d["event_date"] for d in documents if d["event_date"] and d["evidence"].get("date")]
+    received = [d["received_at"] for d in documents if d.get("received_at")]
+    articles = {d["article_id"] for d in documents}
+    return {
+        "mentions": len(documents),
+        "articles": len(articles),
+        "mention_ids": sorted(d["mention_id"] for d in documents)[:LISTED],
+        "article_ids": sorted(articles)[:LISTED],
+        "sources": sorted({d["source"] for d in documents})[:LISTED],
+        "severity": _extremes([d["severity"] for d in documents], SEVERITY_ORDER.__getitem__),
+        "history": _history(documents)[-LISTED:],
+        "dated": _extremes(dated),
+        "dates": _extremes([d["event_date"] for d in documents if d["event_date"]]),
+        "received": _extremes(received),
+        "seen": _extremes([_seen(d, reports) for d in documents]),
+    }
+
+
+def _combine(one: dict[str, Any] | None, other: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Two digests as one (an event's and one retired into it, or new reports folded in).
+    An article both list is counted once; past the lists, counts can only add up."""
+    if one is None or other is None:
+        return one or other
+    shared = len(set(one["article_ids"]) & set(other["article_ids"]))
+    return {
+        "mentions": one["mentions"] + other["mentions"],
+        "articles": one["articles"] + other["articles"] - shared,
+        **{
+            k: sorted({*one[k], *other[k]})[:LISTED]
+            for k in ("mention_ids", "article_ids", "sources")
+        },
+        "severity": _extremes([*one["severity"], *other["severity"]], SEVERITY_ORDER.__getitem__),
+        "history": _history([], [*one["history"], *other["history"]])[-LISTED:],
+        **{k: _extremes([*one[k], *other[k]]) for k in ("dated", "dates", "received", "seen")},
+    }
+
+
+def _extremes(values: list[Any], key: Callable[[Any], Any] | None = None) -> list[Any]:
+    """The least and the greatest of `values` (all min and max over them need), or []."""
+    if not values:
+        return []
+    least, greatest = min(values, key=key), max(values, key=key)
+    return [least] if least == greatest else [least, greatest]
 
 
 _EARLIEST = datetime.min.replace(tzinfo=UTC)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import random
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -13,7 +14,8 @@ from schemas import Actor, Alert, CanonicalEvent, EventMention, Evidence, Locati
 from streams.pipeline import EventsState, Moment
 from streams.pipeline import _events as step_events
 from streams.rules import Rule, RuleSet
-from streams.stages.events import Decoded, Merge, blocking_key, merge_mention
+from streams.stages import events as events_stage
+from streams.stages.events import Decoded, Merge, blocking_key, event_key, merge_mention
 from streams.stages.state import ExpiringState
 from tests.order import Outcome
 
@@ -268,11 +270,12 @@ def test_when_two_events_turn_out_to_be_one_the_older_survives() -> None:
     assert older and younger and older != younger
     key = blocking_key(strike(3, 20, KHARKIV))
     now = datetime(2026, 11, 21, 12, tzinfo=UTC).timestamp()
-    entry = blocks.get(key, now)
-    for row in entry["reports"].values():
-        row[1][0] -= 1.0  # both spans reach a day further: the 20th now fits both
-        row[1][1] += 1.0
-    blocks.put(key, entry, now, WINDOW)
+    for event_id in (older, younger):
+        entry = blocks.get(event_key(key, event_id), now)
+        for row in entry["rows"].values():
+            row[0] -= 1.0  # both spans reach a day further: the 20th now fits both
+            row[1] += 1.0
+        blocks.put(event_key(key, event_id), entry, now, WINDOW)
     merged = merge_mention(strike(3, 20, KHARKIV), blocks, now, WINDOW)
     (retired,) = [c.event for c in merged.changes if c.event.status == "retired"]
     survivor = merged.event
@@ -369,3 +372,71 @@ def test_any_arrival_order_pages_the_same_events(specs: list[Any], seed: Any) ->
     for outcome in (want, got):
         for event, pages in outcome.pages.items():
             assert pages <= 1 + outcome.merged[event]
+
+
+# --- A report's merge stays bounded however many reports a block or an event holds ----------
+
+
+class CountingMap(dict[str, Any]):
+    """A table that counts the entries read from it."""
+
+    reads = 0
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self.reads += 1
+        return super().get(key, default)
+
+
+def test_past_the_exact_size_a_report_reads_only_the_events_it_can_join(monkeypatch: Any) -> None:
+    monkeypatch.setattr(events_stage, "EXACT_REPORTS", 4)
+    monkeypatch.setattr(events_stage, "MAX_CANDIDATES", 2)
+    # Strikes on ten days two days apart, two reports each (one a day late): ten events.
+    days = [2 + 2 * i for i in range(10)]
+    reports = [strike(100 + i, day, KHARKIV) for i, day in enumerate(days)]
+    reports += [strike(200 + i, day + 1, KHARKIV, dated=False) for i, day in enumerate(days)]
+    table = CountingMap()
+    blocks = ExpiringState(table)
+    for held, m in enumerate(reports):
+        now = m.published_at.timestamp()  # type: ignore[union-attr]
+        table.reads = 0
+        merge_mention(m, blocks, now, WINDOW).commit(blocks, now, WINDOW)
+        if held >= 4:  # the mention's own key, the block, and at most two events' entries
+            assert table.reads <= 2 + 2
+    want = {frozenset({f"a{100 + i}", f"a{200 + i}"}) for i in range(10)}
+    assert events_of(reports) == want
+    shuffled = list(reports)
+    random.Random(3).shuffle(shuffled)
+    assert events_of(shuffled) == want
+
+
+def test_an_event_past_its_kept_reports_still_counts_them_and_takes_their_figures(
+    monkeypatch: Any,
+) -> None:
+    monkeypatch.setattr(events_stage, "MAX_KEPT", 3)
+    monkeypatch.setattr(events_stage, "LISTED", 2)
+    reports = [strike(n, 20, KHARKIV) for n in range(1, 9)]
+    # the last, undated and so the least specific, names the toll and is the most severe
+    toll = Quantity(value=40, unit="people_killed", qualifier="exact")
+    reports.append(strike(9, 20, KHARKIV, dated=False, quantities=[toll], severity="critical"))
+    blocks, merges = merge_all(*reports)
+    event = merges[-1].event
+    assert event is not None and {m.mention.event_id for m in merges} == {event.event_id}
+    assert event.mention_count == 9 and event.article_count == 9
+    assert len(event.mention_ids) <= 3 + 2 and len(event.article_ids) <= 3 + 2
+    assert event.quantities == [toll] and event.severity == "critical"
+    # a redelivered report that was folded into the digest is still linked to its event
+    again = merge_mention(reports[-1], blocks, reports[-1].published_at.timestamp(), WINDOW)  # type: ignore[union-attr]
+    assert again.mention.event_id == event.event_id and not again.changes
+
+
+def test_a_block_keeps_its_most_recent_events_joinable(monkeypatch: Any) -> None:
+    monkeypatch.setattr(events_stage, "RECENT_EVENTS", 3)
+    reports = [strike(n, 2 + 3 * n, KHARKIV) for n in range(6)]
+    blocks, merges = merge_all(*reports)
+    key = blocking_key(reports[0])
+    now = reports[-1].published_at.timestamp()  # type: ignore[union-attr]
+    kept = blocks.get(key, now)["events"]
+    assert set(kept) == {m.mention.event_id for m in merges[-3:]}
+    # a late report of the oldest event can no longer join it: it opens an event of its own
+    late = merge_mention(strike(50, 2, KHARKIV), blocks, now, WINDOW)
+    assert late.mention.event_id not in {m.mention.event_id for m in merges}
