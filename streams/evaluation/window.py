@@ -52,6 +52,7 @@ START = datetime(2025, 3, 3, tzinfo=UTC)
 
 @dataclass
 class _Story:
+    number: int
     states: list[str]
     sentences: list[str]
     articles: int = 0
@@ -67,6 +68,9 @@ class NewsStream:
     words: int = 400
     sentences: list[str] = field(init=False)
     states: list[str] = field(init=False)
+    labels: dict[str, int] = field(init=False, default_factory=dict)
+    """Article id -> the story it was built from (a near-copy: its original's), as
+    `records` yields them: what story assignment can be scored against."""
 
     def __post_init__(self) -> None:
         self.sentences = _sentences(self.base)
@@ -90,17 +94,21 @@ class NewsStream:
         for index in range(n):
             published = START + timedelta(seconds=index * gap)
             if recent and rng.random() < NEAR_COPY:
-                article = _near_copy(rng, rng.choice(recent[-200:]), index, published)
+                original = rng.choice(recent[-200:])
+                article = _near_copy(rng, original, index, published)
+                self.labels[article["id"]] = self.labels[original["id"]]
             else:
                 if not live or rng.random() < NEW_STORY:
                     states = rng.choices(ranking, weights=state_weights, k=3)
-                    story = _Story(states, rng.sample(self.sentences, STORY_SENTENCES))
+                    sentences = rng.sample(self.sentences, STORY_SENTENCES)
+                    story = _Story(len(self.labels), states, sentences)
                 else:
                     depth = min(len(live), 5000)
                     weights = [1 / (r + 1) ** ZIPF for r in range(depth)]
                     story = live.pop(-1 - rng.choices(range(depth), weights=weights)[0])
                 live.append(story)
                 article = self._article(rng, story, index, published)
+                self.labels[article["id"]] = story.number
             recent.append(article)
             if len(recent) > 1000:
                 del recent[:500]
@@ -205,7 +213,10 @@ class RocksTable(MutableMapping[str, Any]):
 def run(
     articles: int, base: Path, per_day: float = 1_000_000.0, store: str = "rocksdb", seed: int = 7
 ) -> Iterator[dict[str, Any]]:
-    """Stream `articles` through every step; yield figures at each tenth of the run."""
+    """Stream `articles` through every step; yield figures at each tenth of the run, and at
+    the end the stories assigned scored against the generator's (`NewsStream.labels`)."""
+    from schemas import ArticleRecord
+    from streams.evaluation.stories import bcubed_scores
     from streams.evaluation.stream_bench import rss_bytes
     from streams.rules import get_rules
     from streams.runner import Runner
@@ -226,9 +237,13 @@ def run(
         tenth = max(1, articles // 10)
         started = last = time.perf_counter()
         steps: dict[str, float] = {}
+        assigned: dict[str, str | None] = {}
         for done, record in enumerate(stream.records(articles), 1):
             runner.send("articles", record.key, record.value, 0.0, record.origin)
             runner.run()
+            for message in runner.sent.get("storied", []):
+                storied = ArticleRecord.model_validate_json(message.value)
+                assigned[storied.article.id] = storied.story_id
             for step, seconds in runner.seconds.items():
                 steps[step] = steps.get(step, 0.0) + sum(seconds)
             runner.sent.clear()  # the runner keeps what it sent; a long run must not
@@ -248,6 +263,16 @@ def run(
                 }
                 steps.clear()
                 last = time.perf_counter()
+        scores = bcubed_scores(assigned, stream.labels)
+        yield {
+            "stories_assigned": len(set(assigned.values())),
+            "stories_generated": len(set(stream.labels.values())),
+            "story_bcubed_vs_generator": {
+                "p": round(scores.precision, 3),
+                "r": round(scores.recall, 3),
+                "f1": round(scores.f1, 3),
+            },
+        }
     finally:
         for t in tables.values():
             t.close()

@@ -662,7 +662,8 @@ class StoryClusterer:
         story_names: int = 30,
         candidates: int = 5,
         query_terms: int = 20,
-        max_posting: int = 256,
+        query_names: int = 10,
+        max_posting: int = 64,
     ) -> None:
         """Tunables (defaults chosen on half of ecbplus-dev and the project's own fixture).
 
@@ -677,7 +678,8 @@ class StoryClusterer:
             `decay_seconds` (the same kind of event a week later is another story).
         story_terms, story_names: size of a story's stored centroid (bounds its memory).
         candidates: stories scored in full, the best by a cheap dot product on the index.
-        query_terms: the article's strongest terms used to look candidates up.
+        query_terms, query_names: the article's strongest terms and names used to look
+            candidates up.
         max_posting: a term's look-up list keeps the stories reported most recently, up to
             this many, so look-up costs the same however many stories the window holds;
             scoring and story frequencies still count every story.
@@ -695,6 +697,7 @@ class StoryClusterer:
         self.story_names = story_names
         self.candidates = candidates
         self.query_terms = query_terms
+        self.query_names = query_names
         self.max_posting = max_posting
         self._clear()
 
@@ -703,9 +706,10 @@ class StoryClusterer:
     def _clear(self) -> None:
         self._clock = -math.inf
         self._stories: dict[str, _Story] = {}
-        # term -> {story id: story}: of the live stories holding it as a term or a name,
-        # the `max_posting` most recently reported, oldest first.
-        self._postings: dict[str, dict[str, _Story]] = {}
+        # term -> {story id: (its unit term weight, its unit name weight)}: of the live
+        # stories holding it as a term or a name, the `max_posting` most recently reported,
+        # oldest first. The weights are kept in the posting so look-up reads no story.
+        self._postings: dict[str, dict[str, tuple[float, float]]] = {}
         # term -> how many live stories hold it (its story frequency), however many that is.
         self._holders: dict[str, int] = {}
         self._expiry: list[tuple[float, str]] = []
@@ -726,13 +730,15 @@ class StoryClusterer:
         recently reported story from a posting past `max_posting`: a term a thousand live
         stories share is still looked up, among the stories reported lately."""
         postings, sid, cap = self._postings, story.sid, self.max_posting
+        unit_terms, unit_names = story.unit_terms, story.unit_names
         for term in terms:
+            weights = (unit_terms.get(term, 0.0), unit_names.get(term, 0.0))
             posting = postings.get(term)
             if posting is None:
-                postings[term] = {sid: story}
+                postings[term] = {sid: weights}
                 continue
             posting.pop(sid, None)
-            posting[sid] = story
+            posting[sid] = weights
             if len(posting) > cap:
                 del posting[next(iter(posting))]
 
@@ -857,9 +863,10 @@ class StoryClusterer:
         inverted index. Sets `query.share` and `query.summed`."""
         terms, names = query.terms, query.names
         strongest = [term for _, term in _heaviest(terms, self.query_terms)]
+        strongest += [name for _, name in _heaviest(names, self.query_names)]
         # In term order: each story's partial cosine is summed in the same order whatever
         # the order of the postings.
-        looked_up = sorted({*strongest, *names})
+        looked_up = sorted(set(strongest))
         share = query.share = self.name_weight if names else 0.0
         summed: set[str] = set()
         totals: dict[str, float] = {}
@@ -879,15 +886,15 @@ class StoryClusterer:
             # name weight. When one side's weight is zero, that product is +0.0 and adding it
             # changes nothing (the gains are never negative), so it is not looked up.
             if not name_weight:
-                for sid, story in posting.items():
-                    totals[sid] = get(sid, 0.0) + term_weight * story.unit_terms.get(term, 0.0)
+                for sid, (unit_term, _) in posting.items():
+                    totals[sid] = get(sid, 0.0) + term_weight * unit_term
             elif not term_weight:
-                for sid, story in posting.items():
-                    totals[sid] = get(sid, 0.0) + name_weight * story.unit_names.get(term, 0.0)
+                for sid, (_, unit_name) in posting.items():
+                    totals[sid] = get(sid, 0.0) + name_weight * unit_name
             else:
-                for sid, story in posting.items():
-                    gain = term_weight * story.unit_terms.get(term, 0.0)
-                    gain += name_weight * story.unit_names.get(term, 0.0)
+                for sid, (unit_term, unit_name) in posting.items():
+                    gain = term_weight * unit_term
+                    gain += name_weight * unit_name
                     totals[sid] = get(sid, 0.0) + gain
         ranked = _heaviest(totals, self.candidates)
         query.summed = summed

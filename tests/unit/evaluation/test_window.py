@@ -3,6 +3,7 @@ short run through every step with tables in RocksDB."""
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections import Counter
 from datetime import datetime
@@ -72,6 +73,23 @@ def test_stories_states_and_copies_look_like_news(base: Path) -> None:
     assert top[0] > 5 * top[-1]  # a few names are everywhere, most are rare
 
 
+def test_each_article_is_labelled_with_the_story_it_was_built_from(base: Path) -> None:
+    stream = NewsStream(base)
+    records = [json.loads(r.value) for r in stream.records(400)]
+    assert set(stream.labels) == {a["id"] for a in records}
+    stories = Counter(stream.labels.values())
+    assert 1 < len(stories) < 400 and max(stories.values()) > 5
+    # a near-copy (a recent article with a few words changed) carries its original's story
+    copies = 0
+    for a, b in itertools.combinations(records, 2):
+        words_a, words_b = a["body"].split(" "), b["body"].split(" ")
+        same = sum(x == y for x, y in zip(words_a, words_b, strict=False))
+        if a["title"] == b["title"] and same > 0.9 * max(len(words_a), len(words_b)):
+            copies += 1
+            assert stream.labels[a["id"]] == stream.labels[b["id"]]
+    assert copies > 10
+
+
 def test_rocks_table_is_a_mapping_of_json(tmp_path: Path) -> None:
     table = RocksTable(tmp_path / "t")
     table["a"] = {"v": [1, 2]}
@@ -86,8 +104,10 @@ def test_rocks_table_is_a_mapping_of_json(tmp_path: Path) -> None:
 
 
 def test_a_short_run_reports_each_tenth(base: Path) -> None:
-    rows = list(run(40, base, store="rocksdb"))
+    *rows, quality = list(run(40, base, store="rocksdb"))
     assert [r["articles"] for r in rows] == [4 * k for k in range(1, 11)]
+    assert 0 < quality["stories_assigned"] <= 40 and 0 < quality["stories_generated"] <= 40
+    assert 0 < quality["story_bcubed_vs_generator"]["f1"] <= 1
     last = rows[-1]
     assert last["table_keys"]["stories"] > 0 and last["live_stories"] > 0
     assert all(r["ms_per_article"] > 0 and r["rss_mb"] > 0 for r in rows)
