@@ -288,11 +288,30 @@ def bench_stream(
     articles: Annotated[int, typer.Option(help="Articles for the throughput phase.")] = 3000,
     rate: Annotated[float, typer.Option(help="Articles/s during the latency phase.")] = 20.0,
     latency_articles: Annotated[int, typer.Option(help="Articles in the latency phase.")] = 400,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Worker processes in the consumer group.")
+    ] = 1,
+    input_kind: Annotated[
+        str,
+        typer.Option(
+            "--input",
+            help="synthetic (filler prose that names nothing) or news (bench window's stream).",
+        ),
+    ] = "synthetic",
+    base: Annotated[
+        Path, typer.Option(help="With --input news: JSONL articles the news is built from.")
+    ] = Path("../shared/datasets/ecbplus-dev/articles.jsonl"),
 ) -> None:
-    """Publish-to-alert latency at a steady rate, then sustained articles/s, through the broker."""
+    """Publish-to-alert latency at a steady rate, then sustained articles/s, through the broker
+    and N workers of one group, with each worker's partitions and CPU time."""
     from streams.evaluation.stream_bench import stream_bench
 
-    figures = asyncio.run(stream_bench(articles, rate, latency_articles))
+    if input_kind not in ("synthetic", "news"):
+        raise _fail(GeoeventsError(f"--input must be synthetic or news, not {input_kind!r}"))
+    news = base if input_kind == "news" else None
+    if news is not None and not news.is_file():
+        raise _fail(GeoeventsError(f"{base}: no such file (--base)"))
+    figures = asyncio.run(stream_bench(articles, rate, latency_articles, workers, news))
     console.print_json(data=figures)
 
 

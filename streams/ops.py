@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Container, Iterable, Mapping
 from typing import Any
 
 from prometheus_client import Gauge
@@ -172,23 +172,47 @@ def liveness() -> dict[str, Any]:
 
 def readiness() -> dict[str, Any]:
     """Whether this worker reaches its broker, has joined its group, holds partitions and has
-    recovered its tables."""
-    assigned = len(app.consumer.assignment()) if app.consumer else 0
+    recovered its tables; and which partitions of the topics its agents read it holds."""
+    assignment = app.consumer.assignment() if app.consumer else set()
     recovery = getattr(app.tables, "recovery", None)  # not on the abstract TableManagerT
     recovered = recovery is not None and recovery.completed.is_set()
     reachable = broker_watch.lost_since is None
-    ready = reachable and assigned > 0 and not app.rebalancing and recovered
-    body = {"ready": ready, "assigned_partitions": assigned, "rebalancing": app.rebalancing}
+    ready = reachable and len(assignment) > 0 and not app.rebalancing and recovered
+    body = {
+        "ready": ready,
+        "assigned_partitions": len(assignment),
+        "rebalancing": app.rebalancing,
+        "partitions": _processed(assignment),
+    }
     if not reachable:
         body["broker"] = f"unreachable for {broker_watch.lost_for():.0f} s: {broker_watch.error}"
     return body
 
 
+def _not_processed() -> set[str]:
+    # Changelogs are read only to recover tables (and kept as standbys of other workers'
+    # partitions) and the leader topic only to elect a leader: no agent processes them.
+    consumer = app.consumer
+    return set(app.tables.changelog_topics) | set(getattr(consumer, "randomly_assigned_topics", ()))
+
+
+def _processed(assignment: Iterable[Any]) -> dict[str, list[int]]:
+    return processed_partitions(assignment, _not_processed()) if assignment else {}
+
+
+def processed_partitions(assignment: Iterable[Any], skip: Container[str]) -> dict[str, list[int]]:
+    """{topic: sorted partitions} of an assignment's topic-partitions, but for topics in `skip`."""
+    held: dict[str, list[int]] = {}
+    for tp in assignment:
+        if tp.topic not in skip:
+            held.setdefault(tp.topic, []).append(tp.partition)
+    return {topic: sorted(held[topic]) for topic in sorted(held)}
+
+
 async def _assigned_lag() -> dict[Any, int]:
     consumer = app.consumer
-    # Changelogs are read only to recover tables and the leader topic only to elect a leader:
-    # the group commits nothing on either, so their "lag" would mean nothing.
-    skip = set(app.tables.changelog_topics) | set(getattr(consumer, "randomly_assigned_topics", ()))
+    # The group commits nothing on changelogs or the leader topic: their "lag" means nothing.
+    skip = _not_processed()
     assigned = [tp for tp in consumer.assignment() if tp.topic not in skip]
     if not assigned:
         return {}

@@ -12,7 +12,7 @@ from prometheus_client import CollectorRegistry, Gauge, generate_latest
 
 from streams import __version__
 from streams.metrics import FAUST_PREFIX, Metrics
-from streams.ops import PartitionGauge, partition_lag
+from streams.ops import PartitionGauge, partition_lag, processed_partitions
 
 A0, A1, B0 = TP("articles.raw", 0), TP("articles.raw", 1), TP("alerts", 0)
 
@@ -99,3 +99,10 @@ def test_a_data_dir_that_cannot_be_made_stops_the_worker_with_the_reason(
         get_settings.cache_clear()
     assert result.exit_code == 2
     assert f"GEO_DATA_DIR: cannot create {blocker / 'state'}" in result.output
+
+
+def test_readiness_lists_the_partitions_agents_process_by_topic() -> None:
+    changelog = TP("bench-stories-changelog", 0)
+    held = processed_partitions([A1, B0, A0, changelog], skip={changelog.topic})
+    assert held == {"alerts": [0], "articles.raw": [0, 1]}
+    assert list(held) == sorted(held)  # topics in order, so two looks compare equal
