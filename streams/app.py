@@ -74,6 +74,7 @@ def create_app(settings: Settings) -> faust.App:
         broker_rebalance_timeout=max(6.0, settings.broker_session_timeout * 0.6),
         broker_heartbeat_interval=1.0,
         broker_commit_interval=settings.broker_commit_interval,
+        table_standby_replicas=settings.table_standby_replicas,
         consumer_group_instance_id=settings.consumer_instance_id,
         consumer_auto_offset_reset="earliest",
         web_enabled=True,

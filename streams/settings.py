@@ -286,6 +286,10 @@ class Settings(BaseSettings):
     """GEO_BROKER_FETCH_MAX_WAIT_MS: longest a fetch waits for data; each stage hop can cost it."""
     broker_commit_interval: float = Field(default=1.0, gt=0)
     """GEO_BROKER_COMMIT_INTERVAL: seconds between offset commits."""
+    table_standby_replicas: int = Field(default=1, ge=0)
+    """GEO_TABLE_STANDBY_REPLICAS: warm copies each worker keeps of other workers' tables, so
+    a failover takes over at once; each costs every write of the tables it copies (about 15%
+    more CPU an article with two workers, docs/merging.md). 0: a failover replays changelogs."""
     stop_timeout_seconds: float = Field(default=5.0, gt=0)
     """GEO_STOP_TIMEOUT_SECONDS: a worker told to stop exits this long after the signal at the
     latest, finished or not (what it had not committed is read again by the next one)."""
