@@ -642,11 +642,22 @@ def bench_replay(
     cpu: BenchCpu = None,
     as_json: BenchJson = False,
     source: BenchSource = None,
+    news: Annotated[
+        bool,
+        typer.Option(
+            "--news",
+            help="Distinct articles built from --input's sentences as bench window builds "
+            "them (stories, near-copies, a million a day), instead of its bodies in turn.",
+        ),
+    ] = False,
 ) -> None:
     """Time the whole in-process pipeline (replay) over the same synthetic articles."""
     from streams.evaluation import bench
 
-    figures = bench.bench_replay(articles, words, seed, cpu, source=source)
+    try:
+        figures = bench.bench_replay(articles, words, seed, cpu, source=source, news=news)
+    except ValueError as err:
+        raise _fail(GeoeventsError(str(err))) from err
     _print_figures("replay: every stage", figures, as_json)
 
 

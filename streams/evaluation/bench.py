@@ -322,8 +322,11 @@ def bench_replay(
     cpu: int | None = None,
     warmup: int = 100,
     source: Path | None = None,
+    news: bool = False,
 ) -> dict[str, float | int | None]:
-    """Time the whole in-process pipeline (streams.replay.Replay) over `n` articles."""
+    """Time the whole in-process pipeline (streams.replay.Replay) over `n` articles; with
+    `news`, distinct articles from `source`'s sentences as `bench window` builds them
+    (stories, near-copies, a million a day)."""
     from streams.extraction.model import default_model
     from streams.extraction.parse import parser
     from streams.replay import Replay
@@ -331,7 +334,14 @@ def bench_replay(
     from streams.settings import get_settings
 
     settings, rules = get_settings(), get_rules()
-    records = raw_records(_corpus(n, words, seed, source))
+    if news:
+        from streams.evaluation.window import NewsStream
+
+        if source is None:
+            raise ValueError("news articles are built from an --input file's sentences")
+        records = list(NewsStream(source, seed=seed, words=words).records(n))
+    else:
+        records = raw_records(_corpus(n, words, seed, source))
     warm = raw_records(synthetic_articles(warmup, words, seed + 1))
     with pinned(cpu) as core:
         loaded = time.perf_counter()

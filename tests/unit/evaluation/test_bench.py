@@ -63,3 +63,18 @@ def test_corpus_articles_are_built_from_a_files_bodies(tmp_path: Path) -> None:
     assert [item.words for item in built] == [12, 12, 12]
     assert built[0].article.body.split("\n\n") == bodies[:2]
     assert built[2].article.body.split("\n\n") == [bodies[4], bodies[0]]  # it cycles
+
+
+def test_bench_replay_on_news_like_articles_needs_and_reads_a_sentence_file(
+    tmp_path: Path,
+) -> None:
+    result = CliRunner().invoke(cli, ["bench", "replay", "--news", "--articles", "5"])
+    assert result.exit_code != 0 and "--input" in result.output
+    source = tmp_path / "articles.jsonl"
+    sentences = [
+        f"Officials in Kenya said the road north of town {n} had reopened." for n in range(20)
+    ]
+    source.write_text(json.dumps({"body": " ".join(sentences)}) + "\n", encoding="utf-8")
+    args = ["bench", "replay", "--news", "--input", str(source), "--articles", "12", "--json"]
+    figures = json.loads(CliRunner().invoke(cli, args).stdout)
+    assert figures["articles"] == 12 and figures["dead_letters"] == 0
