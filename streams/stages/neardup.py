@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import re
 import zlib
-from collections import defaultdict, deque
+from collections import deque
 from collections.abc import Iterable
 from typing import Any
 
@@ -53,12 +53,12 @@ def signature(body: str) -> list[int]:
     return [int(v) for v in sketch.hashvalues]
 
 
-def band_keys(sig: list[int]) -> list[str]:
-    """LSH band keys: two signatures that share any key are candidate copies."""
-    return [
-        f"{band}:{zlib.crc32(repr(sig[band * ROWS : (band + 1) * ROWS]).encode()):08x}"
-        for band in range(BANDS)
-    ]
+def band_keys(sig: list[int] | np.ndarray) -> list[int]:
+    """LSH band keys: two signatures that share any key are candidate copies. Each is the
+    band's number and a hash of its rows in one int (a key a worker holds for each band of
+    each first copy in the window: an int is half the size of a string)."""
+    rows = np.asarray(sig, np.uint32).reshape(BANDS, ROWS)
+    return [(band << 32) | zlib.crc32(rows[band].tobytes()) for band in range(BANDS)]
 
 
 def similarity(a: list[int] | np.ndarray, b: list[int] | np.ndarray) -> float:
@@ -89,9 +89,11 @@ class NearDuplicates:
         self.state = state
         self.window = window
         self.threshold = threshold
-        self._bands: dict[str, list[str]] = defaultdict(list)
+        # band key -> the first copy holding it, or a list when several do: nearly every
+        # bucket holds one copy, and a list for each would double the index's size.
+        self._bands: dict[int, str | list[str]] = {}
         self._sigs: dict[str, np.ndarray] = {}
-        self._expiry: deque[tuple[float, str, list[str]]] = deque()
+        self._expiry: deque[tuple[float, str]] = deque()
 
     def rebuild(self, now: float) -> None:
         """Re-create the band index from the persistent state (after recovery)."""
@@ -139,17 +141,24 @@ class NearDuplicates:
     def _candidates(self, sig: list[int]) -> Iterable[str]:
         seen: set[str] = set()
         for key in band_keys(sig):
-            for candidate in self._bands.get(key, ()):
+            bucket = self._bands.get(key)
+            for candidate in (bucket,) if isinstance(bucket, str) else bucket or ():
                 if candidate not in seen:
                     seen.add(candidate)
                     yield candidate
 
     def _index(self, article_id: str, sig: np.ndarray, seen: float) -> None:
-        keys = band_keys([int(v) for v in sig])
-        for key in keys:
-            self._bands[key].append(article_id)
+        bands = self._bands
+        for key in band_keys(sig):
+            bucket = bands.get(key)
+            if bucket is None:
+                bands[key] = article_id
+            elif isinstance(bucket, str):
+                bands[key] = [bucket, article_id]
+            else:
+                bucket.append(article_id)
         self._sigs[article_id] = sig
-        self._expiry.append((seen + self.window, article_id, keys))
+        self._expiry.append((seen + self.window, article_id))
 
     def _forget(self, now: float) -> None:
         # Stream time is close to monotonic, so the oldest entries expire first. The index
@@ -159,13 +168,18 @@ class NearDuplicates:
         while self._expiry and self._expiry[0][0] <= now:
             if self.state.get(self._expiry[0][1], now) is not None:
                 break
-            _, article_id, keys = self._expiry.popleft()
-            self._sigs.pop(article_id, None)
-            for key in keys:
-                bucket = self._bands.get(key)
-                if bucket is None:
-                    continue
-                if article_id in bucket:
-                    bucket.remove(article_id)
-                if not bucket:
-                    del self._bands[key]
+            _, article_id = self._expiry.popleft()
+            sig = self._sigs.pop(article_id, None)
+            if sig is not None:
+                self._unindex(article_id, sig)
+
+    def _unindex(self, article_id: str, sig: np.ndarray) -> None:
+        bands = self._bands
+        for key in band_keys(sig):
+            bucket = bands.get(key)
+            if bucket == article_id:
+                del bands[key]
+            elif isinstance(bucket, list) and article_id in bucket:
+                bucket.remove(article_id)
+                if len(bucket) == 1:
+                    bands[key] = bucket[0]
