@@ -662,7 +662,7 @@ class StoryClusterer:
         story_names: int = 30,
         candidates: int = 5,
         query_terms: int = 20,
-        query_names: int = 10,
+        query_names: int = 20,
         max_posting: int = 64,
     ) -> None:
         """Tunables (defaults chosen on half of ecbplus-dev and the project's own fixture).
