@@ -440,3 +440,27 @@ def test_a_block_keeps_its_most_recent_events_joinable(monkeypatch: Any) -> None
     # a late report of the oldest event can no longer join it: it opens an event of its own
     late = merge_mention(strike(50, 2, KHARKIV), blocks, now, WINDOW)
     assert late.mention.event_id not in {m.mention.event_id for m in merges}
+
+
+def test_a_survivor_takes_the_counts_of_an_event_retired_into_it(monkeypatch: Any) -> None:
+    monkeypatch.setattr(events_stage, "MAX_KEPT", 2)
+    # Three reports of the 19th and three of the 21st: two events, each past its kept two.
+    on_19 = [strike(n, 19, KHARKIV) for n in (1, 2, 3)]
+    on_21 = [strike(n, 21, KHARKIV) for n in (4, 5, 6)]
+    blocks, merges = merge_all(*on_19, *on_21)
+    older, younger = merges[0].mention.event_id, merges[-1].mention.event_id
+    assert older and younger and older != younger
+    key = blocking_key(on_19[0])
+    now = datetime(2026, 11, 21, 12, tzinfo=UTC).timestamp()
+    for event_id in (older, younger):  # widen the kept reports' days: the 20th fits both
+        entry = blocks.get(event_key(key, event_id), now)
+        for row in entry["rows"].values():
+            row[0] -= 1.0
+            row[1] += 1.0
+        blocks.put(event_key(key, event_id), entry, now, WINDOW)
+    merged = merge_mention(strike(7, 20, KHARKIV), blocks, now, WINDOW)
+    (retired,) = [c.event for c in merged.changes if c.event.status == "retired"]
+    survivor = merged.event
+    assert retired.event_id == younger and survivor is not None and survivor.event_id == older
+    assert survivor.mention_count == 7 and survivor.article_count == 7
+    assert set(survivor.mention_ids) == {f"m{n}" for n in range(1, 8)}
