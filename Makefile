@@ -49,15 +49,18 @@ tools: ## Install prometheus, promtool, amtool and docker-compose (Debian) when 
 		|| echo "tools: could not install$$need; the tests that need them skip"
 
 .PHONY: test
-test: $(STAMP) tools ## Lint, type-check, and run every test (unit and integration)
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
-	$(BIN)/mypy
-	$(BIN)/pytest $(ARGS)
+test: $(STAMP) tools ## lint, then unit, then integration: each reports on its own, the first failure stops
+	@$(MAKE) --no-print-directory lint
+	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory integration
 
 .PHONY: unit
 unit: $(STAMP) ## Unit tests only (no broker)
 	$(BIN)/pytest tests/unit $(ARGS)
+
+.PHONY: integration
+integration: $(STAMP) ## Integration tests only (each on the embedded Kafka-protocol broker)
+	$(BIN)/pytest tests/integration $(ARGS)
 
 .PHONY: lint
 lint: $(STAMP) ## ruff and mypy
