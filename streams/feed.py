@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -20,6 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from schemas.article import Article
 from streams.errors import BrokerError, GeoeventsError
+from streams.ids import content_id
 
 JSON_SUFFIXES = frozenset({".jsonl", ".ndjson", ".json"})
 WIRE_SUFFIXES = frozenset({".txt", ".text", ".wire"})
@@ -62,10 +62,7 @@ def _paragraphs(text: str) -> str:
 
 
 def _wire_id(source: str, date: str, body: str) -> str:
-    digest = hashlib.sha1(  # an identifier, not a security measure
-        "\n".join((source, date, body)).encode(), usedforsecurity=False
-    ).hexdigest()
-    return f"wire-{digest[:16]}"
+    return content_id("\n".join((source, date, body)), "wire-")
 
 
 def split_wire(text: str) -> list[Article]:

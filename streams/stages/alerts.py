@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -10,6 +9,7 @@ from typing import Any
 
 from schemas import Alert, AlertKind, CanonicalEvent
 from schemas.event import SEVERITY_ORDER
+from streams.ids import content_id
 from streams.rules import Escalation, RuleSet
 from streams.stages.headline import headline
 
@@ -25,7 +25,7 @@ def alert_id_for(event_id: str, kind: str, severity: str, detail: str = "") -> s
         text = f"{event_id}|new"
     else:
         text = f"{event_id}|{kind}|{severity}" + (f"|{detail}" if detail else "")
-    return "al-" + hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()[:16]
+    return content_id(text, "al-")
 
 
 @dataclass

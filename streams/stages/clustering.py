@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import heapq
 import math
 import re
@@ -18,6 +17,7 @@ from pydantic import StringConstraints
 
 from schemas import Article
 from schemas.base import Payload
+from streams.ids import content_id
 from streams.stages.state import ExpiringState
 
 # --- features: computed per article upstream, where work runs partition-parallel ---------------
@@ -518,7 +518,7 @@ class Evidence:
 
 def story_id_for(article_id: str) -> str:
     """A story id derived from the article that opened the story."""
-    return "st-" + hashlib.sha1(article_id.encode(), usedforsecurity=False).hexdigest()[:16]
+    return content_id(article_id, "st-")
 
 
 def _normalised(vector: dict[str, float]) -> dict[str, float]:

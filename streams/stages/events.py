@@ -16,7 +16,6 @@ and the other is retired with a pointer to it (docs/merging.md).
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import math
 from bisect import bisect_left, bisect_right
@@ -31,6 +30,7 @@ from typing import Any
 from schemas import CanonicalEvent, EventMention
 from schemas.event import SEVERITY_ORDER
 from streams.extraction.coding import STATEMENTS
+from streams.ids import content_id
 from streams.stages.state import State
 
 # How far apart two reports' dates may be and still be one event. A launch or a strike is a
@@ -938,7 +938,7 @@ def _new_id(block: str, seed: Report, taken: Callable[[str], bool]) -> str:
 
 
 def _event_id(text: str) -> str:
-    return "ev-" + hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()[:16]
+    return content_id(text, "ev-")
 
 
 def _document(mention: EventMention) -> dict[str, Any]:

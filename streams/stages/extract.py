@@ -9,7 +9,6 @@ becomes one mention, and what happened before the article's news is marked histo
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -42,6 +41,7 @@ from streams.extraction.reader import Clause, Sentence, candidate, clauses, pars
 from streams.extraction.sentences import sentences
 from streams.extraction.timing import RETROSPECTIVE, earlier_year_named, historical
 from streams.extraction.vocabulary import Subtype, frames, subtypes, topics
+from streams.ids import content_id
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -684,7 +684,7 @@ def _mention(record: ArticleRecord, draft: Draft) -> EventMention:
     subtype = draft.subtype_name
     key = f"{article.id}|{start}|{end}|{draft.root}|{subtype}"
     return EventMention(
-        mention_id=hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()[:16],
+        mention_id=content_id(key),
         article_id=article.id,
         source=article.source,
         published_at=article.published_at,
