@@ -12,10 +12,30 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from streams.errors import BrokerError
 
 
+def partition_lag(
+    ends: Mapping[Any, int],
+    committed: Mapping[Any, int | None],
+    earliest: Mapping[Any, int],
+) -> dict[Any, int]:
+    """End offset minus committed offset for each partition in `ends`, never below zero.
+
+    A partition the group has never committed is read from its earliest offset (the
+    service's auto_offset_reset), so its lag is everything still on the partition.
+    """
+    lag = {}
+    for tp, end in ends.items():
+        start = committed.get(tp)
+        if start is None:
+            start = earliest.get(tp, 0)
+        lag[tp] = max(end - start, 0)
+    return lag
+
+
 async def group_lag(
     bootstrap: str, group: str, topics: Iterable[str], options: Mapping[str, Any] | None = None
 ) -> dict[TopicPartition, int]:
-    """End offset minus committed offset for every partition of `topics` (uncommitted = 0).
+    """End offset minus committed offset for every partition of `topics` (`partition_lag`:
+    one never committed counts from its earliest offset, as a worker's lag metric counts it).
 
     Reads the commits through a consumer of the group that is assigned partitions by hand,
     so it never joins the group or triggers a rebalance of the workers.
@@ -34,11 +54,10 @@ async def group_lag(
             return {}
         consumer.assign(partitions)
         ends = await consumer.end_offsets(partitions)
-        lag = {}
-        for tp in partitions:
-            committed = await consumer.committed(tp)
-            lag[tp] = max(ends.get(tp, 0) - (committed or 0), 0)
-        return lag
+        committed = {tp: await consumer.committed(tp) for tp in partitions}
+        never = [tp for tp, offset in committed.items() if offset is None]
+        earliest = await consumer.beginning_offsets(never) if never else {}
+        return partition_lag(ends, committed, earliest)
     finally:
         await consumer.stop()
 

@@ -11,6 +11,7 @@ from prometheus_client import Gauge
 
 from streams.app import app, metrics, settings
 from streams.broker import probe
+from streams.lag import partition_lag
 
 log = logging.getLogger(__name__)
 
@@ -21,25 +22,6 @@ TABLE_INTERVAL_SECONDS = 60.0
 BROKER_PROBE_INTERVAL_SECONDS = 2.0
 BROKER_PROBE_TIMEOUT_SECONDS = 3.0
 """A lost broker makes the worker unready within about five seconds."""
-
-
-def partition_lag(
-    ends: Mapping[Any, int],
-    committed: Mapping[Any, int | None],
-    earliest: Mapping[Any, int],
-) -> dict[Any, int]:
-    """End offset minus committed offset for each partition in `ends`, never below zero.
-
-    A partition the group has never committed is read from its earliest offset (the
-    service's auto_offset_reset), so its lag is everything still on the partition.
-    """
-    lag = {}
-    for tp, end in ends.items():
-        start = committed.get(tp)
-        if start is None:
-            start = earliest.get(tp, 0)
-        lag[tp] = max(end - start, 0)
-    return lag
 
 
 class PartitionGauge:

@@ -11,8 +11,9 @@ from faust.types import TP
 from prometheus_client import CollectorRegistry, Gauge, generate_latest
 
 from streams import __version__
+from streams.lag import partition_lag
 from streams.metrics import FAUST_PREFIX, Metrics
-from streams.ops import PartitionGauge, partition_lag, processed_partitions
+from streams.ops import PartitionGauge, processed_partitions
 
 A0, A1, B0 = TP("articles.raw", 0), TP("articles.raw", 1), TP("alerts", 0)
 
