@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
@@ -69,12 +69,16 @@ async def wait_drained(
     timeout: float,
     settle: float = 1.0,
     options: Mapping[str, Any] | None = None,
+    seen: Callable[[dict[TopicPartition, int]], None] | None = None,
 ) -> None:
-    """Wait until the group has committed everything on `topics`, twice in a row."""
+    """Wait until the group has committed everything on `topics`, twice in a row; `seen` is
+    given each reading of the lag."""
     deadline = time.monotonic() + timeout
     quiet = 0
     while time.monotonic() < deadline:
         lag = await group_lag(bootstrap, group, topics, options)
+        if seen is not None:
+            seen(lag)
         quiet = quiet + 1 if lag and not any(lag.values()) else 0
         if quiet >= 2:
             return

@@ -20,14 +20,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from schemas import Alert
 from streams.broker import EmbeddedBroker, ensure_topics, free_port, service_topics
 from streams.demo import start_worker, stop_worker, wait_ready
 from streams.errors import BrokerError, GeoeventsError
 from streams.feed import RawRecord, publish
-from streams.lag import group_lag
+from streams.lag import wait_drained
 from streams.pipeline import TOPICS
 from streams.rules import get_rules
 from streams.runner import Runner
@@ -551,20 +551,22 @@ async def _drain(
     settings: Settings, started: float, timeout: float, interval: float
 ) -> list[tuple[float, dict[str, int]]]:
     """Sample the group's lag per topic every `interval` until it is zero on every consumed
-    topic twice in a row; (seconds since `started`, a perf_counter() reading, and the lag)
-    per sample, ending with the first sample of the two."""
+    topic twice in a row (lag.wait_drained); (seconds since `started`, a perf_counter()
+    reading, and the lag) per sample, ending with the first sample of the two."""
     samples: list[tuple[float, dict[str, int]]] = []
-    quiet = 0
-    while time.perf_counter() - started < timeout:
-        lag = await group_lag(
-            settings.bootstrap_servers, settings.app_id, settings.consumed_topics()
-        )
+
+    def sample(lag: dict[TopicPartition, int]) -> None:
         per_topic: dict[str, int] = {}
         for tp, behind in lag.items():
             per_topic[tp.topic] = per_topic.get(tp.topic, 0) + behind
         samples.append((time.perf_counter() - started, per_topic))
-        quiet = quiet + 1 if lag and not any(lag.values()) else 0
-        if quiet >= 2:
-            return samples[:-1]
-        await asyncio.sleep(interval)
-    raise BrokerError(f"group {settings.app_id} still has lag after {timeout:.0f}s")
+
+    await wait_drained(
+        settings.bootstrap_servers,
+        settings.app_id,
+        settings.consumed_topics(),
+        timeout - (time.perf_counter() - started),  # the timeout counts from `started`
+        settle=interval,
+        seen=sample,
+    )
+    return samples[:-1]
