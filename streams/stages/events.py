@@ -464,14 +464,14 @@ class _Block:
         cls, key: str, value: Any, state: State, now: float, decoded: Decoded | None
     ) -> _Block:
         """The block as stored, without what expired."""
-        block = decoded.get(key, value) if decoded is not None else None
+        block = decoded.get(key, value) if decoded is not None else None  # a copy already
         if block is None:
-            block = cls()
             if not value:
-                return block
-            block.events, block.retired = value["events"], value["retired"]
-            block.waiting = value["waiting"]
-        block.events = {e: list(v) for e, v in block.events.items() if not state.expired(v[3], now)}
+                return cls()
+            # A copy: a dict table hands out the stored value itself, and a merge changes
+            # an event's entry in place.
+            block = cls(value["events"], value["retired"], value["waiting"]).copy()
+        block.events = {e: v for e, v in block.events.items() if not state.expired(v[3], now)}
         block.retired = {e: v for e, v in block.retired.items() if not state.expired(v[1], now)}
         block.waiting = {m: v for m, v in block.waiting.items() if not state.expired(v[1], now)}
         return block
