@@ -117,7 +117,7 @@ class NearDuplicates:
         self._forget(now)
         mine = np.asarray(sig, np.uint32)
         first: tuple[str, dict[str, Any]] | None = None
-        for candidate in self._candidates(sig):
+        for candidate in self._candidates(mine):
             if candidate == article_id:
                 return None
             score = similarity(self._sigs[candidate], mine)
@@ -138,7 +138,7 @@ class NearDuplicates:
         self.state.put(article_id, entry, now, self.window)
         self._index(article_id, np.asarray(sig, np.uint32), now)
 
-    def _candidates(self, sig: list[int]) -> Iterable[str]:
+    def _candidates(self, sig: np.ndarray) -> Iterable[str]:
         seen: set[str] = set()
         for key in band_keys(sig):
             bucket = self._bands.get(key)
