@@ -43,18 +43,23 @@ def test_ingest_wire_and_jsonl(
     assert all(k == json.loads(v)["id"].encode() for k, v in records)
 
 
+def geoevents(*args: str, env: dict[str, str], timeout: float) -> subprocess.CompletedProcess[str]:
+    """Run the CLI as a process of its own, its output captured."""
+    return subprocess.run(
+        [sys.executable, "-m", "streams.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
 def test_worker_refuses_a_bad_rules_file(tmp_path: Path) -> None:
     rules = tmp_path / "rules.yaml"
     rules.write_text("rules:\n  - name: page\n    channels: [carrier-pigeon]\n", encoding="utf-8")
     env = {**os.environ, "GEO_RULES_FILE": str(rules), "GEO_BROKER": "127.0.0.1:1"}
-    done = subprocess.run(
-        [sys.executable, "-m", "streams.cli", "worker"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = geoevents("worker", env=env, timeout=60)
     assert done.returncode == 2
     assert f"{rules}:3: rules.0.channels.0" in done.stderr
 
@@ -62,14 +67,7 @@ def test_worker_refuses_a_bad_rules_file(tmp_path: Path) -> None:
 def test_the_main_job_shows_the_two_sample_alerts_as_plain_text(tmp_path: Path) -> None:
     env = {**os.environ, "GEO_DATA_DIR": str(tmp_path / "data")}
     env.pop("GEO_BROKER", None)
-    done = subprocess.run(
-        [sys.executable, "-m", "streams.cli", "run"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=240,
-        check=False,
-    )
+    done = geoevents("run", env=env, timeout=240)
     assert done.returncode == 0, done.stderr[-3000:]
     pages = [line for line in done.stdout.splitlines() if line.startswith("[")]
     assert sorted(pages) == [
