@@ -70,7 +70,7 @@ def worker(
 ) -> None:
     """Run a stream worker; with no GEO_BROKER, start the embedded broker first."""
     from streams.broker import EmbeddedBroker, ensure_topics, service_topics
-    from streams.delivery import check_channels
+    from streams.delivery.dispatcher import check_channels
     from streams.rules import get_rules
 
     settings = get_settings()
@@ -252,7 +252,7 @@ def alerts_test(
     severity: Annotated[str, typer.Option(help="Severity of the test alert.")] = "info",
 ) -> None:
     """Send a test alert to one channel, with the worker's settings, and say how it went."""
-    from streams.delivery import send_test
+    from streams.delivery.dispatcher import send_test
     from streams.rules import CHANNELS, SEVERITIES, get_rules
 
     if channel not in CHANNELS or severity not in SEVERITIES:
@@ -681,7 +681,7 @@ def eval_stories(
     from rich.table import Table
 
     from streams.evaluation import stories
-    from streams.stages.clustering import DEFAULT_WINDOW_SECONDS
+    from streams.stories.clusterer import DEFAULT_WINDOW_SECONDS
 
     try:
         result = stories.evaluate(articles, labels, window or DEFAULT_WINDOW_SECONDS)

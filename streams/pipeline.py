@@ -1,6 +1,6 @@
 """The pipeline, declared once: each step's topic, state, stage function and outputs.
 
-A worker runs every step as a Faust agent (streams/agents.py); replay, evaluation and tests
+A worker runs every step as a Faust agent (streams/agents/steps.py); replay, evaluation and tests
 run the same steps in-process (streams/runner.py). Either way a step is handed one decoded
 record, its state and the time, and returns what to send where, keyed how. Decoding, stream
 time, dead letters, sweeping expired state and sending belong to the runners, written once
@@ -24,13 +24,15 @@ from typing import Any
 
 from schemas import Alert, ArticleRecord, CanonicalEvent, EventMention
 from schemas.base import Payload
+from streams.extraction import mentions
+from streams.merging import merge as events
 from streams.metrics import Metrics
 from streams.rules import RuleSet
 from streams.settings import Settings, StateSettings
-from streams.stages import alerts, events, extract, intake
-from streams.stages.clustering import story_id_for
-from streams.stages.state import ExpiringState
+from streams.stages import alerts, intake
 from streams.stages.stories import StoryStage
+from streams.state.expiring import ExpiringState
+from streams.stories.clusterer import story_id_for
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,7 @@ class Resources:
     rules: RuleSet
     tables: dict[str, MutableMapping[str, Any]]
     wall: Callable[[], float] | None = None
-    """A worker's clock, which state expiry also waits for (stages.state.ExpiringState);
+    """A worker's clock, which state expiry also waits for (streams.state.expiring.ExpiringState);
     None in replay, where stream time alone decides."""
 
     def state(self, table: str) -> ExpiringState:
@@ -187,7 +189,7 @@ def _count_stories(metrics: Metrics, outputs: list[Output] | None) -> None:
 
 def _extract(record: ArticleRecord, _: None, at: Moment) -> list[Output]:
     outputs = []
-    for mention in extract.extract(record):
+    for mention in mentions.extract(record):
         mention = mention.model_copy(update={"received_at": record.received_at})
         outputs.append(Output("by_block", events.blocking_key(mention), mention))
     return outputs

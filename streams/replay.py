@@ -11,12 +11,13 @@ from typing import Any
 
 from schemas import Alert, Article, ArticleRecord, CanonicalEvent, DeadLetter, EventMention
 from streams.errors import GeoeventsError
+from streams.extraction import mentions
 from streams.feed import RawRecord
 from streams.pipeline import ARTICLE_ID, STEPS, TOPICS
 from streams.rules import RuleSet
 from streams.runner import Runner
 from streams.settings import Settings
-from streams.stages import extract, intake
+from streams.stages import intake
 
 # Articles whose sentences are parsed together: a parse of a few dozen sentences costs about
 # half as much per sentence as one of two or three (docs/extraction.md#speed).
@@ -60,7 +61,7 @@ class Replay:
             if i % READ_AHEAD == 0:  # parse the next articles' sentences in one batch
                 ahead = [a for _, _, a in ordered[i : i + READ_AHEAD] if isinstance(a, Article)]
                 started = time.perf_counter()
-                extract.read_ahead(ahead)
+                mentions.read_ahead(ahead)
                 share = (time.perf_counter() - started) / max(1, len(ahead))
             done = len(runner.seconds["extract"])
             runner.send("articles", record.key, record.value, now, record.origin)

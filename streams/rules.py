@@ -28,7 +28,7 @@ from streams.settings import get_settings
 from streams.yamllines import line_of
 
 Channel = Literal["console", "slack", "pagerduty", "alertmanager", "webhook"]
-"""The channels a rule can route to; streams/channels has a module for each."""
+"""The channels a rule can route to; streams/delivery/channels has a module for each."""
 
 CHANNELS: tuple[Channel, ...] = get_args(Channel)
 SEVERITIES: tuple[Severity, ...] = get_args(Severity)

@@ -29,7 +29,7 @@ from streams.pipeline import PIPELINE, TOPICS, Moment, Resources, Step
 from streams.rules import RuleSet
 from streams.settings import Settings
 from streams.stages.dead_letters import dead_letter
-from streams.stages.state import sweep_interval
+from streams.state.expiring import sweep_interval
 
 
 def partition_for(key: bytes | None, partitions: int) -> int:

@@ -10,7 +10,7 @@ from aiokafka.partitioner import murmur2
 
 from streams.app import app, settings
 from streams.pipeline import PIPELINE, TOPICS
-from streams.stages.state import ExpiringState, sweep_interval
+from streams.state.expiring import ExpiringState, sweep_interval
 
 
 def _table(name: str, help_text: str, partitions: int) -> Any:

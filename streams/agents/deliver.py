@@ -9,12 +9,12 @@ from schemas import Alert, DeadLetter
 from streams import tables, topics
 from streams.app import app, metrics, settings
 from streams.clock import StreamClock
-from streams.delivery import open_dispatcher
+from streams.delivery.dispatcher import open_dispatcher
+from streams.delivery.ledger import Origin
+from streams.delivery.outbox import Outbox
 from streams.dlq import dead_letters
-from streams.outbox import Outbox
 from streams.rules import get_rules
 from streams.stages.dead_letters import fitted
-from streams.stages.deliver import Origin
 
 
 async def _send_dead_letter(letter: DeadLetter) -> None:

@@ -270,7 +270,7 @@ def bench_extract(
     source: Path | None = None,
 ) -> dict[str, float | int | None]:
     """Time extract() over `n` articles (synthetic, or built from `source`) after a warm-up."""
-    from streams.stages.extract import extract
+    from streams.extraction.mentions import extract
 
     corpus = _corpus(n, words, seed, source)
     records = [to_record(item.article) for item in corpus]

@@ -12,9 +12,9 @@ import numpy as np
 from streams.evaluation.stories import in_time_order, read_articles, read_labels
 from streams.settings import StateSettings
 from streams.stages.intake import to_record
-from streams.stages.neardup import THRESHOLD, signature, similarity
-from streams.stages.state import ExpiringState
 from streams.stages.stories import StoryStage
+from streams.state.expiring import ExpiringState
+from streams.stories.nearcopies import THRESHOLD, signature, similarity
 
 BUCKETS = (0.0, 0.1, 0.2, 0.3, 0.45, 0.6, 0.8, 1.01)
 

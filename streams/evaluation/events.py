@@ -197,7 +197,7 @@ _EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 def top_mention(text: str, model: EventModel | None = None, index: int = 0) -> EventMention | None:
     """The most confident mention of a one-sentence article (dated as sentences_to_articles
     dates its articles: a day apart from 2020-01-01)."""
-    from streams.stages.extract import extract
+    from streams.extraction.mentions import extract
 
     article = Article(
         id=f"s-{index}",

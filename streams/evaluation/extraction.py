@@ -601,8 +601,8 @@ def run(
     """Load the corpus, run the extractor (the service's by default) and score it. The
     labels code current events only, so the service's mentions of plans, possibilities and
     history (which open no event) are not predictions of one."""
-    from streams.stages.events import news
-    from streams.stages.extract import extract
+    from streams.extraction.mentions import extract
+    from streams.merging.merge import news
 
     def current(record: ArticleRecord) -> list[EventMention]:
         return [m for m in extract(record) if news(m)]

@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from schemas import Alert, ArticleRecord, CanonicalEvent, EventMention
+from streams.extraction import mentions
 from streams.feed import RawRecord
 from streams.replay import Replay, collect
 from streams.rules import RuleSet
 from streams.runner import Runner
 from streams.settings import Settings
-from streams.stages import extract
 
 
 def facts(event: CanonicalEvent) -> tuple[object, ...]:
@@ -75,7 +75,7 @@ class Outcome:
 def extraction_once() -> Iterator[None]:
     """Extract each article once however many orders run: extraction is deterministic (and
     measured on its own), and here only what happens after it is on trial."""
-    real = extract.extract
+    real = mentions.extract
     found: dict[str, tuple[EventMention, ...]] = {}
 
     def cached(record: ArticleRecord, *args: Any) -> list[EventMention]:
@@ -84,11 +84,11 @@ def extraction_once() -> Iterator[None]:
             found[key] = tuple(real(record, *args))
         return list(found[key])
 
-    extract.extract = cached  # type: ignore[assignment]
+    mentions.extract = cached  # type: ignore[assignment]
     try:
         yield
     finally:
-        extract.extract = real
+        mentions.extract = real
 
 
 def run(records: list[RawRecord], settings: Settings, rules: RuleSet, seed: int) -> Outcome:

@@ -16,14 +16,10 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from schemas import Article
 from streams.errors import GeoeventsError
-from streams.stages.clustering import (
-    DEFAULT_WINDOW_SECONDS,
-    StoryClusterer,
-    StoryFeatures,
-    story_features,
-)
 from streams.stages.intake import normalise
-from streams.stages.state import ExpiringState
+from streams.state.expiring import ExpiringState
+from streams.stories.clusterer import DEFAULT_WINDOW_SECONDS, StoryClusterer
+from streams.stories.features import StoryFeatures, story_features
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,9 @@ from typing import Any
 
 from schemas import Alert, AlertKind, CanonicalEvent
 from schemas.event import SEVERITY_ORDER
+from streams.headline import headline
 from streams.ids import content_id
 from streams.rules import Escalation, RuleSet
-from streams.stages.headline import headline
 
 
 def alert_id_for(event_id: str, kind: str, severity: str, detail: str = "") -> str:

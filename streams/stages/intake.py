@@ -11,8 +11,8 @@ from pydantic import ValidationError
 
 from schemas import Article, ArticleRecord
 from streams.errors import RejectedMessage
-from streams.stages.clustering import story_features
-from streams.stages.neardup import signature
+from streams.stories.features import story_features
+from streams.stories.nearcopies import signature
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 """A lone surrogate (JSON allows the escape "\\ud800"): no UTF-8 encoder writes it, so the

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from schemas import ArticleRecord
 from streams.settings import StateSettings
-from streams.stages.clustering import StoryClusterer, StoryFeatures, story_features
-from streams.stages.neardup import NearDuplicates, signature
-from streams.stages.state import ExpiringState
+from streams.state.expiring import ExpiringState
+from streams.stories.clusterer import StoryClusterer
+from streams.stories.features import StoryFeatures, story_features
+from streams.stories.nearcopies import NearDuplicates, signature
 
 
 class StoryStage:

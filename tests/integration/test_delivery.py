@@ -16,8 +16,8 @@ from typer.testing import CliRunner
 
 from schemas import Actor, Alert, CanonicalEvent, DeadLetter, Location, Quantity
 from streams.broker import ensure_topics, free_port, service_topics
-from streams.channels import webhook
 from streams.cli import cli
+from streams.delivery.channels import webhook
 from streams.demo import stop_worker
 from streams.rules import get_rules
 from streams.settings import get_settings

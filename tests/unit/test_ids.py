@@ -7,10 +7,10 @@ import hashlib
 
 from streams.feed import _wire_id
 from streams.ids import content_id
+from streams.merging.merge import _event_id
 from streams.stages.alerts import alert_id_for
-from streams.stages.clustering import story_id_for
-from streams.stages.events import _event_id
-from streams.stages.neardup import pack, signature, unpack
+from streams.stories.clusterer import story_id_for
+from streams.stories.nearcopies import pack, signature, unpack
 
 LAUNCH = (
     "PYONGYANG (Wire) — North Korea test-fired an intercontinental ballistic missile on "

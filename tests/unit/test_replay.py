@@ -9,11 +9,11 @@ import pytest
 from typer.testing import CliRunner
 
 from streams.cli import cli
+from streams.extraction import mentions
 from streams.feed import RawRecord
 from streams.replay import Replay
 from streams.rules import get_rules
 from streams.settings import Settings
-from streams.stages import extract
 from tests.conftest import SAMPLE
 
 FILES = ["articles.jsonl", "mentions.jsonl", "events.jsonl", "alerts.jsonl", "dead_letters.jsonl"]
@@ -88,14 +88,14 @@ def test_replay_orders_by_published_at_and_keeps_input_order_for_ties() -> None:
 
 
 def test_stage_failure_is_a_dead_letter_not_a_crash(monkeypatch: pytest.MonkeyPatch) -> None:
-    real = extract.extract
+    real = mentions.extract
 
     def flaky(record):  # type: ignore[no-untyped-def]
         if record.article.id.endswith("0041"):
             raise RuntimeError("extractor bug")
         return real(record)
 
-    monkeypatch.setattr(extract, "extract", flaky)
+    monkeypatch.setattr(mentions, "extract", flaky)
     from streams.feed import read_records
 
     result = Replay(Settings(), get_rules()).run(read_records([SAMPLE]))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from aiokafka.partitioner import DefaultPartitioner
 
-from streams.stages.events import block_of, event_key
-from streams.stages.state import ExpiringState
+from streams.merging.merge import block_of, event_key
+from streams.state.expiring import ExpiringState
 from streams.tables import Sweeper
 
 PARTITIONS = 4

@@ -9,12 +9,12 @@ import pytest
 
 from schemas import Alert, CanonicalEvent, Quantity
 from streams.errors import ConfigError
+from streams.merging.merge import merge_mention
 from streams.rules import Escalation, FigureEscalation, Rule, RuleSet, SuppressWindow, load_rules
 from streams.settings import DATA_DIR
 from streams.stages.alerts import Baseline, alert_id_for, evaluate
-from streams.stages.events import merge_mention
-from streams.stages.state import ExpiringState
-from tests.unit.stages.test_events import WINDOW, mention
+from streams.state.expiring import ExpiringState
+from tests.unit.merging.test_merge import WINDOW, mention
 
 RULES = RuleSet(rules=[Rule(name="page", min_severity="high")])
 
@@ -113,7 +113,7 @@ def test_title_says_what_happened_in_an_analysts_words() -> None:
     ],
 )  # fmt: skip
 def test_headlines_follow_the_subtype_templates(update: dict[str, object], expected: str) -> None:
-    from streams.stages.headline import headline
+    from streams.headline import headline
 
     assert headline(event("high").model_copy(update=update)) == expected
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from streams.settings import StateSettings
-from streams.stages.state import ExpiringState
 from streams.stages.stories import StoryStage
+from streams.state.expiring import ExpiringState
 from tests.conftest import make_record
 
 WINDOWS = StateSettings(duplicate_window_seconds=3600.0)

@@ -8,7 +8,7 @@ from urllib.parse import quote
 import pytest
 from pydantic import SecretStr
 
-from streams.channels.config import Redactor, check_routed, targets
+from streams.delivery.channels.config import Redactor, check_routed, targets
 from streams.errors import ConfigError
 from streams.settings import ChannelSettings
 

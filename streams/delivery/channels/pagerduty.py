@@ -6,8 +6,8 @@ import hashlib
 from typing import Any
 
 from schemas import Alert
-from streams.channels.base import HttpRequest, Links, details, json_request, truncate
-from streams.channels.config import Target
+from streams.delivery.channels.base import HttpRequest, Links, details, json_request, truncate
+from streams.delivery.channels.config import Target
 from streams.rules import ChannelOptions
 
 DEDUP_KEY_LIMIT = 255

@@ -8,17 +8,11 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from schemas import Alert, DeadLetter
-from streams.delivery import Dispatcher, Outcome
+from streams.delivery.dispatcher import Dispatcher, Outcome
+from streams.delivery.ledger import AckLedger, Entry, Origin, delivery_dead_letter
+from streams.delivery.policy import mark_delivered, pending_channels
 from streams.metrics import Metrics
-from streams.stages.deliver import (
-    AckLedger,
-    Entry,
-    Origin,
-    delivery_dead_letter,
-    mark_delivered,
-    pending_channels,
-)
-from streams.stages.state import State
+from streams.state.expiring import State
 
 log = logging.getLogger(__name__)
 

@@ -31,7 +31,7 @@ from schemas import CanonicalEvent, EventMention
 from schemas.event import SEVERITY_ORDER
 from streams.extraction.coding import STATEMENTS
 from streams.ids import content_id
-from streams.stages.state import State
+from streams.state.expiring import State
 
 # How far apart two reports' dates may be and still be one event. A launch or a strike is a
 # point in time, give or take a time zone; a deployment or a sanctions regime is reported

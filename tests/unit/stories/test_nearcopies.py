@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from streams.stages.neardup import BANDS, NUM_PERM, band_keys, signature, similarity
+from streams.stories.nearcopies import BANDS, NUM_PERM, band_keys, signature, similarity
 from tests.unit.stages.test_stories import BODY, EDITED, OTHER
 
 
@@ -28,8 +28,8 @@ def test_a_late_copy_finds_its_original_while_the_wall_clock_keeps_it() -> None:
     # In a worker, state waits for the wall clock as well as stream time: a copy arriving
     # after newer articles moved stream time past the window still finds its original, as
     # in published order; once the wall clock has passed too, it does not.
-    from streams.stages.neardup import NearDuplicates
-    from streams.stages.state import ExpiringState
+    from streams.state.expiring import ExpiringState
+    from streams.stories.nearcopies import NearDuplicates
 
     wall = [0.0]
     week = 7 * 86400.0

@@ -9,8 +9,9 @@ from datetime import UTC, datetime, timedelta
 from schemas import Article
 from streams.evaluation.stories import cluster as cluster_all
 from streams.evaluation.stories import read_articles, read_labels, score
-from streams.stages.clustering import StoryClusterer, StoryFeatures, story_features
-from streams.stages.state import ExpiringState
+from streams.state.expiring import ExpiringState
+from streams.stories.clusterer import StoryClusterer
+from streams.stories.features import StoryFeatures, story_features
 from tests.conftest import ROOT
 
 DAY = 86400.0

@@ -6,8 +6,8 @@ from datetime import timedelta
 from typing import Any
 
 from schemas import Alert
-from streams.channels.base import HttpRequest, Links, figures, json_request, where
-from streams.channels.config import Target
+from streams.delivery.channels.base import HttpRequest, Links, figures, json_request, where
+from streams.delivery.channels.config import Target
 from streams.rules import AlertmanagerOptions, ChannelOptions
 
 PATH = "/api/v2/alerts"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from streams.stages.state import ExpiringState
+from streams.state.expiring import ExpiringState
 
 
 def test_get_put_delete_and_expiry() -> None:

@@ -18,19 +18,19 @@ from typing import Protocol
 import httpx
 
 from schemas import Actor, Alert, CanonicalEvent, Severity
-from streams.channels import BUILDERS, classifier, console
-from streams.channels.base import Links, Verdict
-from streams.channels.config import REQUIRED, Redactor, Target, check_routed, targets
-from streams.metrics import Metrics
-from streams.rules import ChannelOptions, RuleSet
-from streams.settings import Settings
-from streams.stages.deliver import (
+from streams.delivery.channels import BUILDERS, classifier, console
+from streams.delivery.channels.base import Links, Verdict
+from streams.delivery.channels.config import REQUIRED, Redactor, Target, check_routed, targets
+from streams.delivery.policy import (
     RateLimiter,
     Result,
     RetryPolicy,
     delivered_key,
     parse_retry_after,
 )
+from streams.metrics import Metrics
+from streams.rules import ChannelOptions, RuleSet
+from streams.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from schemas import Alert
-from streams.channels.base import Links, figures, printable
+from streams.delivery.channels.base import Links, figures, printable
 from streams.rules import ChannelOptions
 
 

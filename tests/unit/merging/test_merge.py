@@ -11,12 +11,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from schemas import Actor, Alert, CanonicalEvent, EventMention, Evidence, Location, Quantity, Span
+from streams.merging import merge as events_stage
+from streams.merging.merge import Decoded, Merge, blocking_key, event_key, merge_mention
 from streams.pipeline import EventsState, Moment
 from streams.pipeline import _events as step_events
 from streams.rules import Rule, RuleSet
-from streams.stages import events as events_stage
-from streams.stages.events import Decoded, Merge, blocking_key, event_key, merge_mention
-from streams.stages.state import ExpiringState
+from streams.state.expiring import ExpiringState
 from tests.order import Outcome
 
 PRK = Actor(code="PRK", name="North Korea")

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 from datasketch import MinHash
 
-from streams.stages.state import ExpiringState
+from streams.state.expiring import ExpiringState
 
 # 32 bands of 3 rows: a pair at the threshold (Jaccard 0.45) becomes a candidate with
 # probability 1 - (1 - 0.45**3)**32 = 0.95, a pair at 0.1 with 0.03.

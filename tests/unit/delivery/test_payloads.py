@@ -12,9 +12,9 @@ import pytest
 from pydantic import SecretStr
 
 from schemas import Actor, Alert, CanonicalEvent, Location, Quantity
-from streams.channels import alertmanager, classifier, console, pagerduty, slack, webhook
-from streams.channels.base import Links, classify
-from streams.channels.config import Target
+from streams.delivery.channels import alertmanager, classifier, console, pagerduty, slack, webhook
+from streams.delivery.channels.base import Links, classify
+from streams.delivery.channels.config import Target
 from streams.rules import AlertmanagerOptions, ChannelOptions, PagerDutyOptions, SlackOptions
 from streams.stages.alerts import alert_id_for, title_of
 from tests.conftest import ROOT

@@ -8,8 +8,8 @@ import time
 from collections.abc import Mapping
 
 from schemas import Alert
-from streams.channels.base import USER_AGENT, HttpRequest, Links, Verdict, classify
-from streams.channels.config import Target
+from streams.delivery.channels.base import USER_AGENT, HttpRequest, Links, Verdict, classify
+from streams.delivery.channels.config import Target
 from streams.rules import ChannelOptions
 
 SIGNATURE_HEADER = "X-Geoevents-Signature"

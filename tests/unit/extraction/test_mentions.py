@@ -12,8 +12,8 @@ import pytest
 
 import streams
 from schemas import Actor, Article, ArticleRecord, EventMention
-from streams.stages.events import opens
-from streams.stages.extract import extract
+from streams.extraction.mentions import extract
+from streams.merging.merge import opens
 
 REPO = Path(__file__).resolve().parents[3]
 SEED = REPO / ".." / "shared" / "examples" / "wire-seed.txt"

@@ -11,13 +11,13 @@ from prometheus_client import CollectorRegistry
 from pydantic import SecretStr
 
 from schemas import Alert
-from streams.channels.base import Links
-from streams.channels.config import Redactor, Target
-from streams.delivery import Attempt, Dispatcher, HttpSender, wiring_alert
+from streams.delivery.channels.base import Links
+from streams.delivery.channels.config import Redactor, Target
+from streams.delivery.dispatcher import Attempt, Dispatcher, HttpSender, wiring_alert
+from streams.delivery.policy import RetryPolicy
 from streams.metrics import Metrics
 from streams.rules import ChannelOptions, PagerDutyOptions
-from streams.stages.deliver import RetryPolicy
-from tests.unit.channels.test_payloads import make_alert
+from tests.unit.delivery.test_payloads import make_alert
 
 FAST = RetryPolicy(max_attempts=4, base=0.001, cap=0.004, max_retry_after=1.0)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from schemas import Alert
-from streams.channels import alertmanager, pagerduty, slack, webhook
-from streams.channels.base import HttpRequest, Links, Verdict, classify
-from streams.channels.config import Target
+from streams.delivery.channels import alertmanager, pagerduty, slack, webhook
+from streams.delivery.channels.base import HttpRequest, Links, Verdict, classify
+from streams.delivery.channels.config import Target
 from streams.rules import ChannelOptions
 
 Builder = Callable[[Alert, Target, ChannelOptions, Links], HttpRequest]

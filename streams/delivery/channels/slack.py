@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from schemas import Alert
-from streams.channels.base import (
+from streams.delivery.channels.base import (
     HttpRequest,
     Links,
     actors_text,
@@ -16,7 +16,7 @@ from streams.channels.base import (
     what,
     where,
 )
-from streams.channels.config import Target
+from streams.delivery.channels.config import Target
 from streams.rules import ChannelOptions
 
 # Block Kit limits: header text 150 characters, a field 2000, a section 3000, ten fields.

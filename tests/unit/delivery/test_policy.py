@@ -7,18 +7,16 @@ from email.utils import format_datetime
 
 import pytest
 
-from streams.stages.deliver import (
-    AckLedger,
-    Origin,
+from streams.delivery.ledger import AckLedger, Origin, delivery_dead_letter
+from streams.delivery.policy import (
     RateLimiter,
     RetryPolicy,
-    delivery_dead_letter,
     mark_delivered,
     parse_retry_after,
     pending_channels,
 )
-from streams.stages.state import ExpiringState
-from tests.unit.channels.test_payloads import make_alert
+from streams.state.expiring import ExpiringState
+from tests.unit.delivery.test_payloads import make_alert
 
 POLICY = RetryPolicy(max_attempts=5, base=1.0, cap=8.0, max_retry_after=120.0)
 

@@ -8,15 +8,16 @@ from dataclasses import dataclass, field
 import pytest
 from prometheus_client import CollectorRegistry
 
-import streams.outbox
+import streams.delivery.outbox
 from schemas import Alert, DeadLetter
-from streams.delivery import Attempt, Dispatcher
+from streams.delivery.dispatcher import Attempt, Dispatcher
+from streams.delivery.ledger import Origin
+from streams.delivery.outbox import Outbox
+from streams.delivery.policy import RetryPolicy
 from streams.metrics import Metrics
-from streams.outbox import Outbox
-from streams.stages.deliver import Origin, RetryPolicy
-from streams.stages.state import ExpiringState
-from tests.unit.channels.test_payloads import make_alert
-from tests.unit.test_delivery import OK, Scripted
+from streams.state.expiring import ExpiringState
+from tests.unit.delivery.test_dispatcher import OK, Scripted
+from tests.unit.delivery.test_payloads import make_alert
 
 REFUSED = Attempt("reject", 400, error="HTTP 400 bad payload")
 
@@ -164,7 +165,7 @@ async def test_watch_releases_when_flow_stops() -> None:
 
 
 async def test_recording_is_retried_until_it_works(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(streams.outbox, "RECORD_RETRY_FIRST", 0.001)
+    monkeypatch.setattr(streams.delivery.outbox, "RECORD_RETRY_FIRST", 0.001)
     broker = Broker(fail_dead_letters=2)
     box = outbox(broker, {}, webhook=Scripted(REFUSED))
     await take(box, 1, routed(1, "webhook"))

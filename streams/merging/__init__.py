@@ -1,0 +1,1 @@
+"""Merging: every report of one real-world event becomes one canonical event."""
