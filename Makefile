@@ -12,10 +12,10 @@ help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
 		awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml evaluation/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev,rocksdb]'
+	$(BIN)/pip install --quiet -e '.[dev,rocksdb]' -e ./evaluation
 	touch $(STAMP)
 
 .PHONY: venv
@@ -87,7 +87,7 @@ replay: $(STAMP) ## Replay the sample corpus in-process into out/replay
 
 .PHONY: eval-extraction
 eval-extraction: $(STAMP) ## Score the extractor on the labelled corpus, field by field
-	$(BIN)/geoevents eval extraction $(ARGS)
+	$(BIN)/geolab eval extraction $(ARGS)
 
 PLOVER_GSR ?= ../shared/datasets/plover-gsr/sentences.jsonl
 DATASETS ?= ../shared/datasets
@@ -95,15 +95,15 @@ SCORER ?= ../shared/eval/score.py
 
 .PHONY: model
 model: $(STAMP) ## Train the event classifier (seeded) into streams/data/model, with provenance
-	$(BIN)/geoevents train $(ARGS)
+	$(BIN)/geolab train $(ARGS)
 
 .PHONY: eval-events
 eval-events: $(STAMP) ## Event classification, 5-fold cross-validated on plv-train; plover-gsr unseen
-	$(BIN)/geoevents eval events $(ARGS)
+	$(BIN)/geolab eval events $(ARGS)
 
 .PHONY: eval-roles
 eval-roles: $(STAMP) ## Actor and recipient spans against plv-train's marks, cross-validated
-	$(BIN)/geoevents eval roles $(ARGS)
+	$(BIN)/geolab eval roles $(ARGS)
 
 .PHONY: eval-geo
 eval-geo: $(STAMP) ## Replay geo-dev (a dev set) and score it with the shared scorer
@@ -112,38 +112,38 @@ eval-geo: $(STAMP) ## Replay geo-dev (a dev set) and score it with the shared sc
 
 .PHONY: eval-order
 eval-order: $(STAMP) ## Own feeds and geo-dev in 100 shuffled orders each: the same events and pages as replay?
-	$(BIN)/geoevents eval order tests/fixtures/merging/articles.jsonl --orders 100
-	$(BIN)/geoevents eval order tests/fixtures/feed/articles.jsonl --orders 100
-	$(BIN)/geoevents eval order $(DATASETS)/geo-dev/articles.jsonl --orders 100
+	$(BIN)/geolab eval order tests/fixtures/merging/articles.jsonl --orders 100
+	$(BIN)/geolab eval order tests/fixtures/feed/articles.jsonl --orders 100
+	$(BIN)/geolab eval order $(DATASETS)/geo-dev/articles.jsonl --orders 100
 
 .PHONY: eval-heldout
 eval-heldout: $(STAMP) ## Score extraction on the held-out own articles (never tuned on)
-	$(BIN)/geoevents eval extraction tests/fixtures/extraction-heldout/articles.jsonl \
+	$(BIN)/geolab eval extraction tests/fixtures/extraction-heldout/articles.jsonl \
 		tests/fixtures/extraction-heldout/expected.jsonl $(ARGS)
 
 .PHONY: bench-extract
 bench-extract: $(STAMP) ## Time extract() on one core over 2,000 synthetic articles
-	$(BIN)/geoevents bench extract $(ARGS)
+	$(BIN)/geolab bench extract $(ARGS)
 
 PLOVER ?= ../shared/datasets/plover-gsr
 
 .PHONY: eval-actors
 eval-actors: $(STAMP) ## Score actor and recipient codes on plover-gsr (P/R/F1)
-	$(BIN)/geoevents eval actors $(PLOVER)/sentences.jsonl $(ARGS)
+	$(BIN)/geolab eval actors $(PLOVER)/sentences.jsonl $(ARGS)
 
 ECBPLUS ?= ../shared/datasets/ecbplus-dev
 
 .PHONY: eval-stories
 eval-stories: $(STAMP) ## Score story ids on ecbplus-dev (pairwise and BCubed P/R/F1)
-	$(BIN)/geoevents eval stories $(ECBPLUS)/articles.jsonl $(ECBPLUS)/labels.jsonl $(ARGS)
+	$(BIN)/geolab eval stories $(ECBPLUS)/articles.jsonl $(ECBPLUS)/labels.jsonl $(ARGS)
 
 .PHONY: eval-copies
 eval-copies: $(STAMP) ## Pair similarities on ecbplus-dev and the near-copies marked
-	$(BIN)/geoevents eval copies $(ECBPLUS)/articles.jsonl $(ECBPLUS)/labels.jsonl
+	$(BIN)/geolab eval copies $(ECBPLUS)/articles.jsonl $(ECBPLUS)/labels.jsonl
 
 .PHONY: bench-stories
 bench-stories: $(STAMP) ## Time story assignment with some 1,700 live stories on one core
-	$(BIN)/geoevents bench stories $(ECBPLUS)/articles.jsonl $(ARGS)
+	$(BIN)/geolab bench stories $(ECBPLUS)/articles.jsonl $(ARGS)
 
 .PHONY: broker
 broker: $(STAMP) ## Run the embedded broker in the foreground

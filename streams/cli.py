@@ -1,5 +1,15 @@
-"""The geoevents command line: run, worker, broker, ingest, replay, schemas, train, alerts,
-and the eval and bench groups."""
+"""The geoevents command line: the service's commands.
+
+    geoevents run [--feed FILE...] [--keep-running]   the main job on the embedded default
+    geoevents worker [--logfile F]                    a stream worker (embedded broker if none)
+    geoevents broker [--host H] [--port P]            the embedded broker in the foreground
+    geoevents ingest FILE... [--topic T]              publish articles or wire copy
+    geoevents replay FILE... --out DIR                every step in-process, no broker
+    geoevents schemas [--check]                       JSON Schemas and the AsyncAPI document
+    geoevents alerts test --channel C [--severity S]  a test alert through one channel
+
+Evaluation, benchmarks and training are the lab's (`geolab`, evaluation/geolab/cli.py).
+"""
 
 from __future__ import annotations
 
@@ -22,10 +32,6 @@ cli = typer.Typer(
     help="Real-time geopolitical events from news, on Kafka.",
 )
 console = Console(stderr=True)
-eval_cli = typer.Typer(no_args_is_help=True, help="Measure quality against labelled data.")
-bench_cli = typer.Typer(no_args_is_help=True, help="Measure speed and memory; prints figures.")
-cli.add_typer(eval_cli, name="eval")
-cli.add_typer(bench_cli, name="bench")
 alerts_cli = typer.Typer(no_args_is_help=True, help="Check the alert channels' wiring.")
 cli.add_typer(alerts_cli, name="alerts")
 
@@ -34,7 +40,7 @@ SAMPLE_CORPUS = DATA_DIR / "sample" / "corpus.jsonl"
 Paths = Annotated[list[Path], typer.Argument(exists=True, dir_okay=False, readable=True)]
 
 
-def _fail(err: Exception) -> typer.Exit:
+def fail(err: Exception) -> typer.Exit:
     # No markup (error text may hold [brackets]) and no wrapping (keep file:line intact).
     console.print(f"error: {err}", style="red", markup=False, highlight=False, soft_wrap=True)
     return typer.Exit(code=2)
@@ -58,7 +64,7 @@ def run(
     try:
         code = run_demo(feed or [SAMPLE_CORPUS], keep_running=keep_running, console=console)
     except GeoeventsError as err:
-        raise _fail(err) from err
+        raise fail(err) from err
     raise typer.Exit(code=code)
 
 
@@ -79,11 +85,11 @@ def worker(
         # routing to a channel whose URL or key is not set, or an unreadable secret file.
         check_channels(settings, get_rules())
     except GeoeventsError as err:
-        raise _fail(err) from err
+        raise fail(err) from err
     try:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        raise _fail(
+        raise fail(
             GeoeventsError(f"GEO_DATA_DIR: cannot create {settings.data_dir}: {err.strerror}")
         ) from err
     broker = None
@@ -108,7 +114,7 @@ def worker(
                 )
             )
         except (GeoeventsError, ValueError) as err:
-            raise _fail(err) from err
+            raise fail(err) from err
         _run_worker(settings.log_level, logfile)
     finally:
         if broker is not None:
@@ -174,7 +180,7 @@ def broker(
     try:
         run_foreground(host, port, topics=service_topics(get_settings()))
     except GeoeventsError as err:
-        raise _fail(err) from err
+        raise fail(err) from err
 
 
 @cli.command()
@@ -188,7 +194,7 @@ def ingest(
 
     settings = get_settings()
     if settings.broker is None:
-        raise _fail(GeoeventsError("set GEO_BROKER to the broker to publish to"))
+        raise fail(GeoeventsError("set GEO_BROKER to the broker to publish to"))
     try:
         count = asyncio.run(
             publish(
@@ -201,7 +207,7 @@ def ingest(
             )
         )
     except (GeoeventsError, ValueError) as err:
-        raise _fail(err) from err
+        raise fail(err) from err
     console.print(f"published {count} articles to {topic or settings.topics.articles}")
 
 
@@ -218,7 +224,7 @@ def replay(
     try:
         result = Replay(get_settings(), get_rules()).run(read_records(inputs))
     except GeoeventsError as err:
-        raise _fail(err) from err
+        raise fail(err) from err
     counts = write_outputs(result, out)
     for name, count in counts.items():
         console.print(f"{out / name}: {count}")
@@ -256,7 +262,7 @@ def alerts_test(
     from streams.rules import CHANNELS, SEVERITIES, get_rules
 
     if channel not in CHANNELS or severity not in SEVERITIES:
-        raise _fail(
+        raise fail(
             GeoeventsError(
                 f"--channel is one of {', '.join(CHANNELS)}; "
                 f"--severity one of {', '.join(SEVERITIES)}"
@@ -265,7 +271,7 @@ def alerts_test(
     try:
         outcome, alert = asyncio.run(send_test(get_settings(), get_rules(), channel, severity))
     except GeoeventsError as err:
-        raise _fail(err) from err
+        raise fail(err) from err
     if outcome.result != "sent":
         # The error is already redacted: no URL or key of a channel reaches the terminal.
         console.print(
@@ -281,461 +287,6 @@ def alerts_test(
         markup=False,
         highlight=False,
     )
-
-
-@bench_cli.command("stream")
-def bench_stream(
-    articles: Annotated[int, typer.Option(help="Articles for the throughput phase.")] = 3000,
-    rate: Annotated[float, typer.Option(help="Articles/s during the latency phase.")] = 20.0,
-    latency_articles: Annotated[int, typer.Option(help="Articles in the latency phase.")] = 400,
-    workers: Annotated[
-        int, typer.Option(min=1, help="Worker processes in the consumer group.")
-    ] = 1,
-    input_kind: Annotated[
-        str,
-        typer.Option(
-            "--input",
-            help="synthetic (filler prose that names nothing) or news (bench window's stream).",
-        ),
-    ] = "synthetic",
-    base: Annotated[
-        Path, typer.Option(help="With --input news: JSONL articles the news is built from.")
-    ] = Path("../shared/datasets/ecbplus-dev/articles.jsonl"),
-) -> None:
-    """Publish-to-alert latency at a steady rate, then sustained articles/s, through the broker
-    and N workers of one group, with each worker's partitions and CPU time."""
-    from streams.evaluation.stream_bench import stream_bench
-
-    if input_kind not in ("synthetic", "news"):
-        raise _fail(GeoeventsError(f"--input must be synthetic or news, not {input_kind!r}"))
-    news = base if input_kind == "news" else None
-    if news is not None and not news.is_file():
-        raise _fail(GeoeventsError(f"{base}: no such file (--base)"))
-    figures = asyncio.run(stream_bench(articles, rate, latency_articles, workers, news))
-    console.print_json(data=figures)
-
-
-@bench_cli.command("memory")
-def bench_memory(
-    articles: Annotated[int, typer.Option(help="Articles to replay.")] = 100_000,
-    words: Annotated[int, typer.Option(help="Words per article.")] = 400,
-) -> None:
-    """Resident memory of replay's state as a long synthetic stream runs through every stage."""
-    from streams.evaluation.stream_bench import replay_memory
-
-    checkpoints = sorted(
-        {c for c in (1_000, 10_000, 100_000, 1_000_000) if c < articles} | {articles}
-    )
-    for row in replay_memory(articles, checkpoints, words):
-        console.print_json(data=row)
-
-
-@bench_cli.command("window")
-def bench_window(
-    articles: Annotated[int, typer.Option(help="Articles in the stream.")] = 200_000,
-    base: Annotated[
-        Path, typer.Option(help="JSONL articles whose sentences the stream is built from.")
-    ] = Path("../shared/datasets/ecbplus-dev/articles.jsonl"),
-    per_day: Annotated[float, typer.Option(help="Articles a day (stream time).")] = 1e6,
-    store: Annotated[str, typer.Option(help="rocksdb (as a worker) or memory.")] = "rocksdb",
-) -> None:
-    """A long stream that looks like news through every step: per tenth of the run, the cost
-    per article, resident memory, live stories and table sizes."""
-    from streams.evaluation.window import run
-
-    if store not in ("rocksdb", "memory"):
-        raise _fail(GeoeventsError(f"--store must be rocksdb or memory, not {store!r}"))
-    try:
-        for row in run(articles, base, per_day, store):
-            console.print_json(data=row)
-    except (OSError, ValueError) as err:
-        raise _fail(GeoeventsError(f"{base}: {err}")) from err
-
-
-@eval_cli.command("order")
-def eval_order(
-    articles: Paths,
-    orders: Annotated[int, typer.Option(help="Shuffled orders to run.")] = 20,
-    seed: Annotated[int, typer.Option(help="Seed of the first order.")] = 0,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
-) -> None:
-    """Run a feed in shuffled orders, partitions and stages interleaved as concurrent workers
-    would take them; compare the canonical events and pages with replay's."""
-    import json
-
-    from streams.evaluation import order
-    from streams.feed import read_records
-    from streams.rules import get_rules
-
-    try:
-        records = list(read_records(articles))
-        report = order.evaluate(records, get_settings(), get_rules(), orders, seed)
-    except GeoeventsError as err:
-        raise _fail(err) from err
-    if as_json:
-        typer.echo(json.dumps(report.as_dict(), indent=2))
-        return
-    console.print(
-        f"{report.articles} articles: replay leaves {report.events} events and pages "
-        f"{report.pages}.\n{report.orders} shuffled orders: {report.same_events} with the same "
-        f"events, {report.same_pages} with the same pages, {report.paged_twice} paging an event "
-        f"twice ({report.paged_beyond_merges} more than once per event merged into it)."
-    )
-    for difference in report.differences[:5]:
-        console.print_json(data=difference)
-
-
-@eval_cli.command("extraction")
-def eval_extraction(
-    articles: Annotated[
-        Path | None,
-        typer.Argument(
-            exists=True, dir_okay=False, help="Article JSONL (default: the labelled corpus)."
-        ),
-    ] = None,
-    expected: Annotated[
-        Path | None,
-        typer.Argument(exists=True, dir_okay=False, help="Expected events, one line per article."),
-    ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
-    details: Annotated[
-        bool, typer.Option("--details", help="Also list every miss, false positive and trap hit.")
-    ] = False,
-) -> None:
-    """Score the extractor against labelled articles: detection, traps and every field."""
-    import json
-
-    from streams.evaluation import extraction
-
-    try:
-        report = extraction.run(
-            articles or extraction.DEFAULT_ARTICLES, expected or extraction.DEFAULT_EXPECTED
-        )
-    except GeoeventsError as err:
-        raise _fail(err) from err
-    if as_json:
-        typer.echo(json.dumps(report.as_dict(), indent=2))
-    else:
-        extraction.render(report, Console(), details=details)
-
-
-@eval_cli.command("actors")
-def eval_actors(
-    sentences: Annotated[
-        Path,
-        typer.Argument(
-            exists=True, dir_okay=False, help="Coded sentences (plover-gsr sentences.jsonl)."
-        ),
-    ],
-    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
-) -> None:
-    """Score actor coding: precision and recall of actor and recipient codes."""
-    from streams.evaluation import actors
-
-    try:
-        report = actors.run(sentences)
-    except GeoeventsError as err:
-        raise _fail(err) from err
-    _print_figures("actor coding", dict(report.as_dict()), as_json)
-
-
-TrainPlv = Annotated[
-    Path, typer.Option("--plv", exists=True, dir_okay=False, help="plv-train sentences.jsonl.")
-]
-TrainGsr = Annotated[
-    Path, typer.Option("--gsr", exists=True, dir_okay=False, help="plover-gsr sentences.jsonl.")
-]
-TrainOwn = Annotated[
-    Path, typer.Option("--own", exists=True, dir_okay=False, help="The project's own sentences.")
-]
-TrainFixtures = Annotated[
-    Path,
-    typer.Option("--fixtures", exists=True, file_okay=False, help="Own labelled articles."),
-]
-
-
-def _sources(plv: Path, gsr: Path, own: Path, fixtures: Path) -> Any:
-    from streams.extraction.training import Sources
-
-    return Sources(plv=plv, gsr=gsr, own=own, fixtures=fixtures)
-
-
-def _training_defaults() -> tuple[Path, Path, Path, Path]:
-    from streams.extraction.training import (
-        DEFAULT_FIXTURES,
-        DEFAULT_GSR,
-        DEFAULT_OWN,
-        DEFAULT_PLV,
-    )
-
-    return DEFAULT_PLV, DEFAULT_GSR, DEFAULT_OWN, DEFAULT_FIXTURES
-
-
-_PLV, _GSR, _OWN, _FIXTURES = _training_defaults()
-
-
-@cli.command()
-def train(
-    plv: TrainPlv = _PLV,
-    gsr: TrainGsr = _GSR,
-    own: TrainOwn = _OWN,
-    fixtures: TrainFixtures = _FIXTURES,
-    out: Annotated[
-        Path, typer.Option("--out", file_okay=False, help="Where to write the model.")
-    ] = DATA_DIR / "model",
-) -> None:
-    """Train the event classifier (seeded, a minute or two) and write it with its provenance."""
-    import shlex
-    import sys
-
-    from streams.extraction.training import train as fit_model
-
-    command = "geoevents " + " ".join(shlex.quote(a) for a in sys.argv[1:])
-    model = fit_model(_sources(plv, gsr, own, fixtures), out, command)
-    p = model.provenance
-    console.print(
-        f"model written to {out}: {sum(p['examples'].values())} examples {p['examples']}, "
-        f"{len(model.parsed.index)} + {len(model.lexical.index)} features, temperatures "
-        f"{model.parsed.temperature} / {model.lexical.temperature}, commit {p['commit']}"
-    )
-
-
-@eval_cli.command("events")
-def eval_events(
-    sentences: Annotated[
-        Path | None,
-        typer.Argument(
-            exists=True,
-            dir_okay=False,
-            help="Score the shipped model on these labelled sentences (JSONL with text and "
-            "event_type) instead of cross-validating.",
-        ),
-    ] = None,
-    plv: TrainPlv = _PLV,
-    gsr: TrainGsr = _GSR,
-    own: TrainOwn = _OWN,
-    fixtures: TrainFixtures = _FIXTURES,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
-    errors: Annotated[
-        bool, typer.Option("--errors", help="Also list every sentence classified wrong.")
-    ] = False,
-) -> None:
-    """Event classification through the whole pipeline, on sentences no model saw: 5-fold
-    cross-validated on plv-train, and on plover-gsr by a model trained without it; with the
-    reliability of the confidence. Given a FILE, scores the shipped model on it instead."""
-    import json
-
-    from streams.evaluation import crossval, events
-
-    try:
-        if sentences is not None:
-            seen = events.trained_on(sentences)
-            report = events.run(sentences)
-            wrong = list(events.errors(sentences)) if errors else []
-            if as_json:
-                typer.echo(json.dumps(report.as_dict() | {"trained_on_it": seen}, indent=2))
-            else:
-                events.render(report, Console())
-                if seen:
-                    console.print(
-                        f"note: the shipped model was trained on {sentences}: these are "
-                        "training-set figures, not quality (run without a FILE for those)"
-                    )
-            for gold, predicted, text in wrong:
-                typer.echo(f"{gold:<9} -> {predicted:<9} {text}")
-            return
-        cv = crossval.run(_sources(plv, gsr, own, fixtures))
-    except GeoeventsError as err:
-        raise _fail(err) from err
-    if as_json:
-        typer.echo(json.dumps(cv.as_dict(), indent=2))
-    else:
-        crossval.render_events(cv, Console())
-    if errors:
-        for r in cv.readings:
-            if not r.correct:
-                typer.echo(f"{r.example.label:<9} -> {r.predicted or '(none)':<9} {r.example.text}")
-
-
-@eval_cli.command("roles")
-def eval_roles(
-    plv: TrainPlv = _PLV,
-    gsr: TrainGsr = _GSR,
-    own: TrainOwn = _OWN,
-    fixtures: TrainFixtures = _FIXTURES,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
-) -> None:
-    """Actor and recipient phrases against plv-train's marked spans, 5-fold cross-validated:
-    each sentence's most confident mention, read by a model that never saw it."""
-    import json
-
-    from streams.evaluation import crossval
-
-    try:
-        cv = crossval.run(_sources(plv, gsr, own, fixtures), gsr=False)
-    except GeoeventsError as err:
-        raise _fail(err) from err
-    if as_json:
-        typer.echo(json.dumps(cv.roles.as_dict(), indent=2))
-    else:
-        crossval.render_roles(cv.roles, Console())
-
-
-BenchArticles = Annotated[int, typer.Option("--articles", help="Synthetic articles to time.")]
-BenchWords = Annotated[int, typer.Option("--words", help="Words per synthetic article.")]
-BenchSeed = Annotated[int, typer.Option("--seed", help="Seed of the article generator.")]
-BenchCpu = Annotated[
-    int | None, typer.Option("--cpu", help="CPU to pin to (default: the last one allowed).")
-]
-BenchJson = Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")]
-BenchSource = Annotated[
-    Path | None,
-    typer.Option(
-        "--input",
-        exists=True,
-        dir_okay=False,
-        help="Build the articles from this JSONL file's bodies instead of synthetic text.",
-    ),
-]
-
-
-def _print_figures(title: str, figures: dict[str, float | int | None], as_json: bool) -> None:
-    import json
-
-    from rich.table import Table
-
-    if as_json:
-        typer.echo(json.dumps(figures, indent=2))
-        return
-    table = Table(title=title, title_justify="left", show_header=False)
-    table.add_column("figure")
-    table.add_column("value", justify="right")
-    for name, value in figures.items():
-        text = str(value)
-        if isinstance(value, float):
-            text = f"{value:,.1f}" if abs(value) >= 100 else f"{value:,.3f}"
-        table.add_row(name, text)
-    Console().print(table)
-
-
-@bench_cli.command("extract")
-def bench_extract(
-    articles: BenchArticles = 2000,
-    words: BenchWords = 400,
-    seed: BenchSeed = 7,
-    cpu: BenchCpu = None,
-    as_json: BenchJson = False,
-    source: BenchSource = None,
-) -> None:
-    """Time extract() on one core over seeded synthetic wire articles, after a warm-up."""
-    from streams.evaluation import bench
-
-    figures = bench.bench_extract(articles, words, seed, cpu, source=source)
-    _print_figures("extract() throughput", figures, as_json)
-
-
-@bench_cli.command("replay")
-def bench_replay(
-    articles: BenchArticles = 2000,
-    words: BenchWords = 400,
-    seed: BenchSeed = 7,
-    cpu: BenchCpu = None,
-    as_json: BenchJson = False,
-    source: BenchSource = None,
-    news: Annotated[
-        bool,
-        typer.Option(
-            "--news",
-            help="Distinct articles built from --input's sentences as bench window builds "
-            "them (stories, near-copies, a million a day), instead of its bodies in turn.",
-        ),
-    ] = False,
-) -> None:
-    """Time the whole in-process pipeline (replay) over the same synthetic articles."""
-    from streams.evaluation import bench
-
-    try:
-        figures = bench.bench_replay(articles, words, seed, cpu, source=source, news=news)
-    except ValueError as err:
-        raise _fail(GeoeventsError(str(err))) from err
-    _print_figures("replay: every stage", figures, as_json)
-
-
-@eval_cli.command("stories")
-def eval_stories(
-    articles: Annotated[
-        Path, typer.Argument(exists=True, dir_okay=False, help="Article JSONL to cluster.")
-    ],
-    labels: Annotated[
-        Path, typer.Argument(exists=True, dir_okay=False, help="Gold JSONL: `id` and `story`.")
-    ],
-    window: Annotated[
-        float | None,
-        typer.Option("--window", help="Seconds a story stays open after its last article."),
-    ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
-) -> None:
-    """Cluster articles into stories in published_at order; pairwise and BCubed P/R/F1."""
-    import json
-
-    from rich.table import Table
-
-    from streams.evaluation import stories
-    from streams.stories.clusterer import DEFAULT_WINDOW_SECONDS
-
-    try:
-        result = stories.evaluate(articles, labels, window or DEFAULT_WINDOW_SECONDS)
-    except GeoeventsError as err:
-        raise _fail(err) from err
-    if as_json:
-        typer.echo(json.dumps(result.as_dict(), indent=2))
-        return
-    table = Table(
-        title="story clustering",
-        title_justify="left",
-        caption=f"{result.articles} articles, {result.gold_stories} gold stories, "
-        f"{result.predicted_stories} predicted",
-        caption_justify="left",
-        min_width=56,
-    )
-    for column in ("measure", "precision", "recall", "F1"):
-        table.add_column(column, justify="left" if column == "measure" else "right")
-    for name, figures in (("pairwise", result.pairwise), ("BCubed", result.bcubed)):
-        table.add_row(
-            name, f"{figures.precision:.3f}", f"{figures.recall:.3f}", f"{figures.f1:.3f}"
-        )
-    Console().print(table)
-
-
-@bench_cli.command("stories")
-def bench_stories(
-    articles: Annotated[
-        Path, typer.Argument(exists=True, dir_okay=False, help="Article JSONL to replicate.")
-    ],
-    copies: Annotated[
-        int, typer.Option("--copies", help="Disjoint copies of the articles (more live stories).")
-    ] = 60,
-    as_json: BenchJson = False,
-) -> None:
-    """Time story features and assign() on one core; bytes per stored and per indexed story."""
-    from streams.evaluation import stories
-
-    try:
-        figures = stories.benchmark(stories.read_articles(articles), copies)
-    except GeoeventsError as err:
-        raise _fail(err) from err
-    _print_figures("story clustering", dict(figures.as_dict()), as_json)
-
-
-@eval_cli.command("copies")
-def eval_copies(
-    articles: Annotated[Path, typer.Argument(exists=True, dir_okay=False)],
-    labels: Annotated[Path | None, typer.Argument(exists=True, dir_okay=False)] = None,
-) -> None:
-    """Pair similarities of a corpus by bucket, and the near-copies the story stage marks."""
-    from streams.evaluation.copies import evaluate
-
-    console.print_json(data=evaluate(articles, labels))
 
 
 def main() -> None:

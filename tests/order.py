@@ -1,5 +1,5 @@
 """Feeds and arrival orders for the order tests (what must not change: Outcome in
-streams/evaluation/order.py).
+evaluation/geolab/order.py).
 
 Shared by the in-process property tests (tests/unit/test_order.py) and the stream-versus-
 replay check through a worker (tests/integration/test_order.py).
@@ -11,7 +11,7 @@ import json
 import random
 from datetime import datetime, timedelta
 
-from streams.evaluation.order import Outcome
+from geolab.order import Outcome
 from streams.feed import RawRecord, read_records
 from tests.conftest import ROOT
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
+import shutil
+import subprocess
+import sys
 import tomllib
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -347,3 +352,54 @@ def test_image_constraints_pin_every_runtime_dependency() -> None:
         name = re.sub(r"[-_.]+", "-", req.name).lower()
         assert name in pins, f"{req.name} is not pinned: run `make constraints`"
         assert req.specifier.contains(pins[name]), f"{req} vs {pins[name]}: `make constraints`"
+
+
+def _image_sources(into: Path) -> None:
+    """Copy what the Dockerfile's build stage copies, and nothing else."""
+    text = (DEPLOY / "Dockerfile").read_text(encoding="utf-8")
+    build = text.split("\nFROM ")[1]  # the build stage, up to the runtime stage
+    for source in re.findall(r"^COPY (?!--from)(.+) \S+$", build, re.M):
+        for item in source.split():
+            origin, target = ROOT / item, into / item
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if origin.is_dir():
+                shutil.copytree(origin, target, ignore=shutil.ignore_patterns("__pycache__"))
+            else:
+                shutil.copy2(origin, target)
+
+
+def test_the_image_wheel_holds_only_the_service(tmp_path: Path) -> None:
+    """The image installs a wheel built from what its Dockerfile copies: the service's packages
+    and their data, no lab (geolab), no tests, and nothing in it imports them."""
+    sources, wheels = tmp_path / "src", tmp_path / "wheels"
+    _image_sources(sources)
+    built = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(wheels), "."],
+        cwd=sources,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert built.returncode == 0, built.stderr
+    (wheel,) = wheels.glob("geoevents-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        modules = {n: archive.read(n).decode("utf-8") for n in names if n.endswith(".py")}
+        entry_points = next(
+            archive.read(n).decode() for n in names if n.endswith("entry_points.txt")
+        )
+    assert {n.split("/")[0] for n in names} == {"streams", "schemas", "geoevents-0.1.0.dist-info"}
+    assert "streams/data/model/model.json" in names and "streams/pipeline.py" in names
+    assert entry_points.split() == ["[console_scripts]", "geoevents", "=", "streams.cli:main"]
+    for name, source in modules.items():
+        for node in ast.walk(ast.parse(source)):
+            imported = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom) and not node.level
+                else []
+            )
+            for module in imported:
+                assert module.split(".")[0] not in {"geolab", "tests", "sklearn"}, (name, module)

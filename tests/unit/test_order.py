@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from streams.evaluation.order import extraction_once
+from geolab.order import extraction_once
 from streams.feed import RawRecord
 from streams.replay import Replay, collect
 from streams.rules import get_rules

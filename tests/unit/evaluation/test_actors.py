@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from streams.cli import cli
+from geolab.actors import run
+from geolab.cli import cli
 from streams.errors import GeoeventsError
-from streams.evaluation.actors import run
 
 ROWS = [
     {

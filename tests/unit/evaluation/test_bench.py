@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from streams.cli import cli
-from streams.evaluation import bench
-from streams.evaluation.bench import pinned, synthetic_articles
+from geolab import bench
+from geolab.bench import pinned, synthetic_articles
+from geolab.cli import cli
 
 EXTRACT_KEYS = {
     "articles", "words_per_article", "sentences", "cpu", "seconds", "articles_per_s",

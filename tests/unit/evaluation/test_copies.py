@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from streams.evaluation.copies import evaluate
+from geolab.copies import evaluate
 from tests.unit.stages.test_stories import BODY, EDITED, UNRELATED
 
 

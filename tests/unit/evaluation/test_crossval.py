@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from geolab.crossval import Reading, Reliability, overlaps, score_roles
+from geolab.training import Example
 from schemas import EventMention, Evidence, Span
-from streams.evaluation.crossval import Reading, Reliability, overlaps, score_roles
-from streams.extraction.training import Example
 
 TEXT = "The European Union urged Russia to withdraw its troops."
 

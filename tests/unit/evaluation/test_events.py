@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from streams.cli import cli
+from geolab import events
+from geolab.cli import cli
 from streams.errors import GeoeventsError
-from streams.evaluation import events
 
 HELDOUT = Path(__file__).resolve().parents[2] / "fixtures" / "events_heldout.jsonl"
 

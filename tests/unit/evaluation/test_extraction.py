@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any, get_args
 
 import pytest
 from typer.testing import CliRunner
 
-from schemas import Actor, Article, EventMention, Evidence, Location, Quantity
-from schemas.event import EventType
-from streams.cli import cli
-from streams.errors import GeoeventsError
-from streams.evaluation import extraction
-from streams.evaluation.extraction import (
+from geolab import extraction
+from geolab.cli import cli
+from geolab.extraction import (
     ExpectedArticle,
     ExtractionReport,
     Tally,
@@ -22,6 +20,9 @@ from streams.evaluation.extraction import (
     evaluate,
     gold_article,
 )
+from schemas import Actor, Article, EventMention, Evidence, Location, Quantity
+from schemas.event import EventType
+from streams.errors import GeoeventsError
 
 BODY = (
     "North Korea fired an ICBM on Thursday. Seoul condemned the launch. "
@@ -341,7 +342,11 @@ def test_own_corpus_trap_false_positives_on_non_political_articles_are_zero() ->
     assert report.trap_articles["non_political"].mentions == 0
 
 
-def test_eval_extraction_command_prints_the_figures_as_json() -> None:
+def test_eval_extraction_command_prints_the_figures_as_json(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its default data are found from the checkout, whatever directory it runs in."""
+    monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(cli, ["eval", "extraction", "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)

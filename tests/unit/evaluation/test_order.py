@@ -8,9 +8,9 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from geolab.cli import cli
+from geolab.order import Outcome, facts
 from schemas import Alert, CanonicalEvent
-from streams.cli import cli
-from streams.evaluation.order import Outcome, facts
 
 FEED = Path(__file__).parents[2] / "fixtures" / "merging" / "articles.jsonl"
 SEEN = datetime(2026, 11, 20, 9, tzinfo=UTC)

@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from streams.cli import cli
-from streams.errors import GeoeventsError
-from streams.evaluation.stories import (
+from geolab.cli import cli
+from geolab.stories import (
     bcubed_scores,
     in_time_order,
     pairwise_scores,
@@ -19,6 +18,7 @@ from streams.evaluation.stories import (
     read_labels,
     score,
 )
+from streams.errors import GeoeventsError
 from tests.conftest import ROOT, make_article
 
 FIXTURE = ROOT / "tests" / "fixtures" / "stories"

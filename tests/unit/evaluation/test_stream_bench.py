@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from streams.evaluation.stream_bench import (
+from geolab.stream_bench import (
     assignment_settled,
     cpu_seconds,
     machine_ticks,

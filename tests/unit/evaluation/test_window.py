@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from streams.evaluation.window import NewsStream, RocksTable, run
+from geolab.window import NewsStream, RocksTable, run
 
 SENTENCES = [
     "France and Germany agreed on Tuesday to share the cost of the new border posts.",

@@ -9,8 +9,8 @@ from typing import get_args
 
 import pytest
 
+from geolab.events import run
 from schemas.event import MODES, EventType
-from streams.evaluation.events import run
 from streams.extraction.classify import classify_sentence, coding, find_triggers, main_trigger
 from streams.extraction.lexicon import HEADS, LEXICON
 from streams.extraction.morphology import noun_forms, verb_forms

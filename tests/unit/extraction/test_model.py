@@ -9,10 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from streams.evaluation import crossval
-from streams.extraction import model as model_module
-from streams.extraction.model import NONE, Head, default_model, load, save
-from streams.extraction.training import (
+from geolab import crossval
+from geolab.training import (
     Example,
     Sources,
     fit,
@@ -23,6 +21,8 @@ from streams.extraction.training import (
     temperature,
     train,
 )
+from streams.extraction import model as model_module
+from streams.extraction.model import NONE, Head, default_model, load, save
 
 ROOTS = ("ASSAULT", "ACCUSE", "CONSULT")
 SENTENCES = {

@@ -6,9 +6,9 @@ import hashlib
 import json
 from datetime import UTC, datetime, timedelta
 
+from geolab.stories import cluster as cluster_all
+from geolab.stories import read_articles, read_labels, score
 from schemas import Article
-from streams.evaluation.stories import cluster as cluster_all
-from streams.evaluation.stories import read_articles, read_labels, score
 from streams.state.expiring import ExpiringState
 from streams.stories.clusterer import StoryClusterer
 from streams.stories.features import StoryFeatures, story_features

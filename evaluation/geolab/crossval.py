@@ -15,10 +15,8 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from schemas import EventMention, Span
-from streams.evaluation.events import EventScores, score, top_mention
-from streams.extraction.model import EventModel
-from streams.extraction.training import (
+from geolab.events import EventScores, score, top_mention
+from geolab.training import (
     Example,
     Sources,
     _lexical,
@@ -28,6 +26,8 @@ from streams.extraction.training import (
     learned_triggers,
     read,
 )
+from schemas import EventMention, Span
+from streams.extraction.model import EventModel
 
 # Confidence bins of the reliability table.
 BINS: tuple[tuple[float, float], ...] = ((0.0, 0.5), (0.5, 0.8), (0.8, 0.9), (0.9, 1.01))

@@ -1,6 +1,6 @@
 """A long stream that looks like news, through every step, with the production store.
 
-`geoevents bench window --articles N` builds a stream of N distinct articles from real news
+`geolab bench window --articles N` builds a stream of N distinct articles from real news
 sentences (an article file such as ecbplus-dev's) and runs it through the in-process runner
 with its state tables in RocksDB, as a worker keeps them. Per tenth of the run it prints the
 cost per article, the process's resident memory, the live stories and each table's size.
@@ -215,9 +215,9 @@ def run(
 ) -> Iterator[dict[str, Any]]:
     """Stream `articles` through every step; yield figures at each tenth of the run, and at
     the end the stories assigned scored against the generator's (`NewsStream.labels`)."""
+    from geolab.stories import bcubed_scores
+    from geolab.stream_bench import rss_bytes
     from schemas import ArticleRecord
-    from streams.evaluation.stories import bcubed_scores
-    from streams.evaluation.stream_bench import rss_bytes
     from streams.rules import get_rules
     from streams.runner import Runner
     from streams.settings import Settings

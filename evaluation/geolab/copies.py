@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from streams.evaluation.stories import in_time_order, read_articles, read_labels
+from geolab.stories import in_time_order, read_articles, read_labels
 from streams.settings import StateSettings
 from streams.stages.intake import to_record
 from streams.stages.stories import StoryStage

@@ -113,7 +113,7 @@ def _gold(coded: Iterable[_Coded]) -> dict[str, str | None]:
 def score(rows: Iterable[_Sentence], on: date | None = None) -> Report:
     """Read every sentence through the pipeline (its most confident mention, as score.py
     reads a replay) and count agreement with its coded actors and recipients."""
-    from streams.evaluation.events import top_mention
+    from geolab.events import top_mention
 
     kinds = gazetteer().org_kinds
     report = Report()

@@ -22,6 +22,7 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
+from geolab.paths import ECBPLUS_ARTICLES
 from schemas import Alert
 from streams.broker import EmbeddedBroker, ensure_topics, free_port, service_topics
 from streams.demo import start_worker, stop_worker, wait_ready
@@ -152,7 +153,7 @@ def replay_memory(total: int, checkpoints: list[int], words: int) -> list[dict[s
     return rows
 
 
-NEWS_BASE = Path("../shared/datasets/ecbplus-dev/articles.jsonl")
+NEWS_BASE = ECBPLUS_ARTICLES
 """The article file news-like input is built from by default (as `bench window`'s)."""
 LATENCY_SEED = 8
 """Seed of the news the latency phase's reports lead, apart from the throughput phase's (7),
@@ -243,7 +244,7 @@ def stage_totals(metrics: str) -> dict[str, tuple[float, float]]:
 
 def news_bodies(base: Path, n: int, seed: int) -> Iterator[str]:
     """The bodies of `n` news-like articles (window.NewsStream) built from `base`."""
-    from streams.evaluation.window import NewsStream
+    from geolab.window import NewsStream
 
     for record in NewsStream(base, seed=seed).records(n):
         yield json.loads(record.value)["body"]
@@ -252,7 +253,7 @@ def news_bodies(base: Path, n: int, seed: int) -> Iterator[str]:
 def news_records(base: Path, n: int) -> list[RawRecord]:
     """`n` news-like articles (window.NewsStream, `bench window`'s stream) built from `base`;
     dated from 2025 at world rate, in the past, so intake takes them all."""
-    from streams.evaluation.window import NewsStream
+    from geolab.window import NewsStream
 
     return list(NewsStream(base).records(n))
 

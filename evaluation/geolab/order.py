@@ -1,6 +1,6 @@
 """Arrival order: does a feed give the same events and pages whatever order it arrives in?
 
-`geoevents eval order FILE` replays the feed in published order, then runs it through the
+`geolab eval order FILE` replays the feed in published order, then runs it through the
 in-process runner (streams/runner.py) in shuffled orders, each with its partitions and
 stages interleaved at random as concurrent workers would take them, state expiring by the
 wall clock as in a worker. Each order must leave the same canonical events (what they say

@@ -335,7 +335,7 @@ def bench_replay(
 
     settings, rules = get_settings(), get_rules()
     if news:
-        from streams.evaluation.window import NewsStream
+        from geolab.window import NewsStream
 
         if source is None:
             raise ValueError("news articles are built from an --input file's sentences")

@@ -1,4 +1,4 @@
-"""Training the event classifier from labelled sentences (`geoevents train`, `make model`).
+"""Training the event classifier from labelled sentences (`geolab train`, `make model`).
 
 The examples are real news sentences coded with PLOVER roots and their parties' spans
 (plv-train, from Hu et al., ACL 2024), PLOVER's own gold-standard records (plover-gsr), the
@@ -7,8 +7,8 @@ report the events of the project's own labelled articles (`tests/fixtures/extrac
 is read by the same code as at run time (streams/extraction/reader.py), its clause chosen by
 its marked spans, and two linear heads are fitted: one on parsed clauses, one on sentences read
 without a parse. Probabilities are calibrated by a temperature fitted on held-out folds.
-scikit-learn is needed here only (`pip install .[train]`); the service applies the weights
-with numpy.
+scikit-learn is needed here only (a dependency of the lab, not of the service); the service
+applies the weights with numpy.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from geolab.paths import DATASETS, FIXTURES, OWN_SENTENCES, REPO
 from streams.extraction.features import Features
 from streams.extraction.frames import Party
 from streams.extraction.model import NONE, YIELD, EventModel, Head, save
@@ -41,11 +42,10 @@ from streams.extraction.reader import (
 )
 from streams.extraction.sentences import sentences as split_sentences
 
-REPO = Path(__file__).resolve().parents[2]
-DEFAULT_PLV = REPO / ".." / "shared" / "datasets" / "plv-train" / "sentences.jsonl"
-DEFAULT_GSR = REPO / ".." / "shared" / "datasets" / "plover-gsr" / "sentences.jsonl"
-DEFAULT_OWN = REPO / "training" / "own-sentences.jsonl"
-DEFAULT_FIXTURES = REPO / "tests" / "fixtures" / "extraction"
+DEFAULT_PLV = DATASETS / "plv-train" / "sentences.jsonl"
+DEFAULT_GSR = DATASETS / "plover-gsr" / "sentences.jsonl"
+DEFAULT_OWN = OWN_SENTENCES
+DEFAULT_FIXTURES = FIXTURES / "extraction"
 SEED = 7
 # Inverse regularisation strength, fixed before any cross-validated figure was read.
 C = 0.5

@@ -1,1 +1,0 @@
-"""Quality measurement: scorers behind `geoevents eval` and speed behind `geoevents bench`."""
