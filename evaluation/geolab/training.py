@@ -208,7 +208,7 @@ def fit(
         from sklearn.feature_extraction import DictVectorizer
         from sklearn.linear_model import LogisticRegression
     except ImportError as err:  # pragma: no cover - a missing extra
-        raise SystemExit("training needs scikit-learn: pip install '.[train]'") from err
+        raise SystemExit("training needs scikit-learn: pip install -e ./evaluation") from err
     vectorizer = DictVectorizer(sort=True)
     x = vectorizer.fit_transform(rows)
     model = LogisticRegression(
