@@ -18,6 +18,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from schemas.article import Article
+from streams.datelines import WIRE_DATELINE
 from streams.errors import BrokerError, GeoeventsError
 from streams.ids import content_id
 
@@ -26,17 +27,6 @@ WIRE_SUFFIXES = frozenset({".txt", ".text", ".wire"})
 
 # "date 2024-02-06" before the first article; it may share its line with the first dateline.
 _DATE_MARKER = re.compile(r"\A\s*date[ \t]+(\d{4}-\d{2}-\d{2})\b[ \t]*", re.IGNORECASE)
-# A dateline opens a line: an all-caps place ("ST. LOUIS", "WINSTON-SALEM"), optional
-# comma-separated qualifiers ("SEOUL, South Korea"), the source in parentheses, then an
-# em or en dash, or a spaced "--" or "-".
-_UPPER = "A-ZÀ-ÖØ-Þ"
-_DATELINE = re.compile(
-    rf"^[ \t]*(?P<place>[{_UPPER}][{_UPPER} .'\-]*[{_UPPER}.])"
-    r"(?:,[ \t]+[^\s,()][^,()\n]*?)*"
-    r"[ \t]+\((?P<source>[^()\n]{1,80})\)"
-    r"(?:[ \t]*[—–][ \t]*|[ \t]+--?[ \t]+)",
-    re.MULTILINE,
-)
 _BLANK_LINES = re.compile(r"\n[ \t]*\n")
 _RECORD_FRAMING = 512  # a record batch's header and the record's own, counted in its size
 _PUBLISH_WINDOW = 1000  # unacknowledged sends kept in flight before waiting on them
@@ -83,12 +73,12 @@ def split_wire(text: str) -> list[Article]:
         except ValueError as err:
             raise ValueError(f"bad date marker {date!r}: {err}") from err
         text = text[marker.end() :]
-    datelines = list(_DATELINE.finditer(text))
+    datelines = list(WIRE_DATELINE.finditer(text))
     articles = []
     for n, match in enumerate(datelines):
         end = datelines[n + 1].start() if n + 1 < len(datelines) else len(text)
         body = _paragraphs(text[match.end() : end])
-        source = match.group("source").strip()
+        source = match.group("agency").strip()
         if not body:
             raise ValueError(f"article {n + 1} ({match.group(0).strip()!r}) has no text")
         articles.append(

@@ -7,23 +7,14 @@ from contextvars import ContextVar
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
+from streams.calendar import MONTHS, WEEKDAYS
 from streams.extraction.caseless import Caseless, fold
 
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_MONTHS = {
-    **{m: i for i, m in enumerate(
-        ("january", "february", "march", "april", "may", "june", "july", "august",
-         "september", "october", "november", "december"), 1)},
-    **{m: i for i, m in enumerate(
-        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)},
-    "sept": 9,
-}  # fmt: skip
 _NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
             "seven": 7, "eight": 8, "nine": 9, "ten": 10}  # fmt: skip
-_MONTH = (  # matched case-insensitively, as every pattern below
-    r"(?:january|february|march|april|may|june|july|august|september|october|november|"
-    r"december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?"
-)
+# Matched case-insensitively, as every pattern below; the longest spelling first ("sept"
+# before "sep"), as an alternation takes the first that fits.
+_MONTH = rf"(?:{'|'.join(sorted(MONTHS, key=len, reverse=True))})\.?"
 # One case-insensitive alternation behind one word boundary: much cheaper than many patterns.
 _EXPRESSIONS = Caseless(
     r"\b(?:"
@@ -40,7 +31,7 @@ _EXPRESSIONS = Caseless(
             r"(?P<ago>(?P<ago_n>a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d+)"
             r"\s+(?P<ago_unit>days?|weeks?)\s+ago\b)",
             r"(?P<weekday>(?P<wd_rel>(?:last|this\s+past|next|this|on)\s+)?"
-            r"(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b)",
+            rf"(?P<wd>{'|'.join(WEEKDAYS)})\b)",
             r"(?P<vague>(?:earlier|later)\s+(?:this|last)\s+(?:week|month|year)\b)",
             r"(?P<last_week>(?:last|past|previous)\s+week\b)",
             r"(?P<last_month>(?:last|previous)\s+month\b)",
@@ -116,7 +107,7 @@ def _month_day(published: date | None, month: int, day: int, year: str | None) -
 
 
 def _weekday(m: re.Match[str], sentence: str, published: date) -> date:
-    target = _WEEKDAYS.index(m["wd"].lower())
+    target = WEEKDAYS.index(m["wd"].lower())
     back = (published.weekday() - target) % 7
     rel = (m["wd_rel"] or "").strip().lower()
     if back == 6 and rel != "last" and _AHEAD.get():
@@ -139,7 +130,7 @@ def _resolve(m: re.Match[str], sentence: str, published: date | None) -> date | 
         except ValueError:
             return None
     if kind in ("md", "dm"):
-        month = _MONTHS[m[f"{kind}_month"].lower().rstrip(".")]
+        month = MONTHS[m[f"{kind}_month"].lower().rstrip(".")]
         return _month_day(published, month, int(m[f"{kind}_day"]), m[f"{kind}_year"])
     if published is None or kind in ("vague", "span_year", "in_year"):
         return None
@@ -165,7 +156,7 @@ def _relative(m: re.Match[str], sentence: str, published: date) -> date | None:
     if kind == "last_month":  # the first day of the month before
         return (published.replace(day=1) - timedelta(days=1)).replace(day=1)
     if kind == "in_month":
-        month = _MONTHS[m["im_month"].lower().rstrip(".")]
+        month = MONTHS[m["im_month"].lower().rstrip(".")]
         year = int(m["im_year"]) if m["im_year"] else None
         if year is None:  # the most recent such month not after the article
             year = published.year if month <= published.month else published.year - 1

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from streams.datelines import PARAGRAPH_DATELINE
+
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
-_DATELINE = re.compile(r"[A-Z][A-Z.'’ -]+(?:,[^(\n]{1,40})?\s*\([^)\n]{1,60}\)\s*[—–-]+\s*")
 _BOUNDARY = re.compile(r"[.!?]+[\"'”’)]*(?=\s+[\"'“‘(]*[A-Z0-9])")
 _ABBREVIATION = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Gen|Lt|Col|Maj|Capt|Sgt|Adm|Sen|Rep|Gov|St|No|Jr|"
@@ -26,7 +27,7 @@ def sentences(body: str) -> Iterator[tuple[int, int]]:
     bounds = [0, *(p for m in _PARAGRAPH_BREAK.finditer(body) for p in m.span()), len(body)]
     spans: list[tuple[int, int]] = []
     for par_start, par_end in zip(bounds[::2], bounds[1::2], strict=True):
-        dateline = _DATELINE.match(body, par_start, par_end)
+        dateline = PARAGRAPH_DATELINE.match(body, par_start, par_end)
         pos = dateline.end() if dateline else par_start
         for m in _BOUNDARY.finditer(body, pos, par_end):
             # An abbreviation or an acronym ends at the dot: read the few characters before it,

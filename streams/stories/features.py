@@ -14,6 +14,7 @@ from pydantic import StringConstraints
 
 from schemas import Article
 from schemas.base import Payload
+from streams.calendar import MONTHS, WEEKDAY_ABBREVIATIONS, WEEKDAYS
 
 MAX_TERMS = 40
 """Content terms kept per article (the highest tf-idf)."""
@@ -34,31 +35,6 @@ RARE_NAME_FREQ = 1e-4
 """A word capitalised only at sentence starts or in headlines is a name below this frequency."""
 
 _TOKEN = re.compile(r"[^\W\d_]+|\d+(?:[.,]\d+)*|[.!?]+")
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
-}
-_WEEKDAYS = frozenset(
-    "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs "
-    "fri sat sun".split()
-)
 _STOP = frozenset(
     """a about above after again against all also am an and any are as at be because been
     before being below between both but by can could did do does doing down during each few
@@ -73,7 +49,7 @@ _STOP = frozenset(
     couldn shouldn ve ll re pm et gmt utc edt est pst bst cet local morning afternoon evening
     night tonight""".split()
 )
-_NOT_NAMES = _STOP | _WEEKDAYS | frozenset(_MONTHS)
+_NOT_NAMES = _STOP | frozenset(WEEKDAYS) | frozenset(WEEKDAY_ABBREVIATIONS) | frozenset(MONTHS)
 # Words whose final s is not a plural ending, or whose 'singular' means something else.
 _NOT_PLURAL = frozenset(
     "news series species means politics economics physics olympics athletics lens gas bus "
@@ -147,7 +123,7 @@ def _spelling(text: str) -> _Spelling:
     counted = len(lower) >= 3 and lower not in _NOT_NAMES
     return (
         lower,
-        _MONTHS.get(lower, 0),
+        MONTHS.get(lower, 0),
         text[0].isupper(),
         _fold(lower) if counted else None,
         # A term's IDF is the largest of its spellings', from 0.0 up (so -0.0 becomes 0.0).
@@ -268,7 +244,7 @@ def _dates(scan: _Scan, months: list[int]) -> list[str]:
 
     found: Counter[str] = Counter()
     for i in months:
-        month = _MONTHS[words[i].lower()]
+        month = MONTHS[words[i].lower()]
         after = following(i)
         gap = gaps.get(i)
         before = gap[-1] if gap else (words[i - 1], True) if i > 0 else None

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 from datasketch import MinHash
 
+from streams.datelines import FIRST_LINE_DATELINE
 from streams.state.expiring import ExpiringState
 
 # 32 bands of 3 rows: a pair at the threshold (Jaccard 0.45) becomes a candidate with
@@ -29,7 +30,6 @@ SHINGLE = 3  # words per shingle; signature() spells out its three offsets
 _WORDS = re.compile(r"\w+")
 # One fixed permutation set, so signatures from any worker and any restart are comparable.
 _PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=20261124)
-_DATELINE = re.compile(r"\A[^\n]{0,80}?\([^)\n]{1,40}\)\s*[—–-]+\s*")
 
 
 def signature(body: str) -> list[int]:
@@ -37,7 +37,7 @@ def signature(body: str) -> list[int]:
 
     crc32 rather than datasketch's default sha1: four times faster, stable across processes.
     """
-    words = _WORDS.findall(_DATELINE.sub("", body, count=1).casefold())
+    words = _WORDS.findall(FIRST_LINE_DATELINE.sub("", body, count=1).casefold())
     # zip over three offsets: twice as fast as slicing and joining a window per position.
     triples = zip(words, words[1:], words[2:], strict=False)  # shorter tails end it
     shingles = [f"{a} {b} {c}".encode() for a, b, c in triples]
