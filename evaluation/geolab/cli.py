@@ -16,7 +16,13 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from geolab.paths import ECBPLUS_ARTICLES
+from geolab.paths import (
+    ECBPLUS_ARTICLES,
+    OWN_ARTICLES,
+    OWN_SENTENCES,
+    PLOVER_GSR,
+    PLV_TRAIN,
+)
 from streams.cli import console, fail
 from streams.errors import GeoeventsError
 from streams.settings import DATA_DIR, get_settings
@@ -53,20 +59,6 @@ def _sources(plv: Path, gsr: Path, own: Path, fixtures: Path) -> Any:
     from geolab.training import Sources
 
     return Sources(plv=plv, gsr=gsr, own=own, fixtures=fixtures)
-
-
-def _training_defaults() -> tuple[Path, Path, Path, Path]:
-    from geolab.training import (
-        DEFAULT_FIXTURES,
-        DEFAULT_GSR,
-        DEFAULT_OWN,
-        DEFAULT_PLV,
-    )
-
-    return DEFAULT_PLV, DEFAULT_GSR, DEFAULT_OWN, DEFAULT_FIXTURES
-
-
-_PLV, _GSR, _OWN, _FIXTURES = _training_defaults()
 
 
 BenchArticles = Annotated[int, typer.Option("--articles", help="Synthetic articles to time.")]
@@ -120,10 +112,10 @@ def eval_events(
             "event_type) instead of cross-validating.",
         ),
     ] = None,
-    plv: TrainPlv = _PLV,
-    gsr: TrainGsr = _GSR,
-    own: TrainOwn = _OWN,
-    fixtures: TrainFixtures = _FIXTURES,
+    plv: TrainPlv = PLV_TRAIN,
+    gsr: TrainGsr = PLOVER_GSR,
+    own: TrainOwn = OWN_SENTENCES,
+    fixtures: TrainFixtures = OWN_ARTICLES,
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
     errors: Annotated[
         bool, typer.Option("--errors", help="Also list every sentence classified wrong.")
@@ -168,10 +160,10 @@ def eval_events(
 
 @eval_cli.command("roles")
 def eval_roles(
-    plv: TrainPlv = _PLV,
-    gsr: TrainGsr = _GSR,
-    own: TrainOwn = _OWN,
-    fixtures: TrainFixtures = _FIXTURES,
+    plv: TrainPlv = PLV_TRAIN,
+    gsr: TrainGsr = PLOVER_GSR,
+    own: TrainOwn = OWN_SENTENCES,
+    fixtures: TrainFixtures = OWN_ARTICLES,
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
 ) -> None:
     """Actor and recipient phrases against plv-train's marked spans, 5-fold cross-validated:
@@ -474,10 +466,10 @@ def bench_memory(
 
 @cli.command()
 def train(
-    plv: TrainPlv = _PLV,
-    gsr: TrainGsr = _GSR,
-    own: TrainOwn = _OWN,
-    fixtures: TrainFixtures = _FIXTURES,
+    plv: TrainPlv = PLV_TRAIN,
+    gsr: TrainGsr = PLOVER_GSR,
+    own: TrainOwn = OWN_SENTENCES,
+    fixtures: TrainFixtures = OWN_ARTICLES,
     out: Annotated[
         Path, typer.Option("--out", file_okay=False, help="Where to write the model.")
     ] = DATA_DIR / "model",

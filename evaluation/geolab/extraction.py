@@ -13,14 +13,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from rich.console import Console
 from rich.table import Table
 
-from geolab.paths import FIXTURES
+from geolab.paths import OWN_ARTICLES
 from schemas import Article, ArticleRecord, EventMention
 from schemas.event import MODES, EventType, Severity
 from streams.errors import GeoeventsError
 from streams.stages.intake import normalise, to_record
 
-DEFAULT_ARTICLES = FIXTURES / "extraction" / "articles.jsonl"
-DEFAULT_EXPECTED = FIXTURES / "extraction" / "expected.jsonl"
+DEFAULT_ARTICLES = OWN_ARTICLES / "articles.jsonl"
+DEFAULT_EXPECTED = OWN_ARTICLES / "expected.jsonl"
 
 TrapKind = Literal["past", "future", "hypothetical", "negative", "non_political"]
 TRAP_KINDS: tuple[TrapKind, ...] = ("past", "future", "hypothetical", "negative", "non_political")

@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from geolab.paths import DATASETS, FIXTURES, OWN_SENTENCES, REPO
+from geolab.paths import OWN_ARTICLES, OWN_SENTENCES, PLOVER_GSR, PLV_TRAIN, REPO
 from streams.extraction.features import Features
 from streams.extraction.frames import Party
 from streams.extraction.model import NONE, YIELD, EventModel, Head, save
@@ -42,10 +42,6 @@ from streams.extraction.reader import (
 )
 from streams.extraction.sentences import sentences as split_sentences
 
-DEFAULT_PLV = DATASETS / "plv-train" / "sentences.jsonl"
-DEFAULT_GSR = DATASETS / "plover-gsr" / "sentences.jsonl"
-DEFAULT_OWN = OWN_SENTENCES
-DEFAULT_FIXTURES = FIXTURES / "extraction"
 SEED = 7
 # Inverse regularisation strength, fixed before any cross-validated figure was read.
 C = 0.5
@@ -405,10 +401,10 @@ def _commit() -> str:
 class Sources:
     """Where the training data is read from."""
 
-    plv: Path = DEFAULT_PLV
-    gsr: Path = DEFAULT_GSR
-    own: Path = DEFAULT_OWN
-    fixtures: Path = DEFAULT_FIXTURES
+    plv: Path = PLV_TRAIN
+    gsr: Path = PLOVER_GSR
+    own: Path = OWN_SENTENCES
+    fixtures: Path = OWN_ARTICLES
 
     def load(self, *, gsr: bool = True) -> tuple[list[Example], list[Example]]:
         """(plv examples, the others): plv is the set cross-validation folds."""
