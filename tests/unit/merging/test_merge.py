@@ -11,8 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from schemas import Actor, Alert, CanonicalEvent, EventMention, Evidence, Location, Quantity, Span
-from streams.merging import merge as events_stage
-from streams.merging.merge import Decoded, Merge, blocking_key, event_key, merge_mention
+from streams.merging import build, store
+from streams.merging import merge as merging
+from streams.merging.merge import Merge, merge_mention
+from streams.merging.reports import blocking_key
+from streams.merging.store import Decoded, event_key
 from streams.pipeline import EventsState, Moment
 from streams.pipeline import _events as step_events
 from streams.rules import Rule, RuleSet
@@ -388,8 +391,8 @@ class CountingMap(dict[str, Any]):
 
 
 def test_past_the_exact_size_a_report_reads_only_the_events_it_can_join(monkeypatch: Any) -> None:
-    monkeypatch.setattr(events_stage, "EXACT_REPORTS", 4)
-    monkeypatch.setattr(events_stage, "MAX_CANDIDATES", 2)
+    monkeypatch.setattr(merging, "EXACT_REPORTS", 4)
+    monkeypatch.setattr(merging, "MAX_CANDIDATES", 2)
     # Strikes on ten days two days apart, two reports each (one a day late): ten events.
     days = [2 + 2 * i for i in range(10)]
     reports = [strike(100 + i, day, KHARKIV) for i, day in enumerate(days)]
@@ -412,8 +415,8 @@ def test_past_the_exact_size_a_report_reads_only_the_events_it_can_join(monkeypa
 def test_an_event_past_its_kept_reports_still_counts_them_and_takes_their_figures(
     monkeypatch: Any,
 ) -> None:
-    monkeypatch.setattr(events_stage, "MAX_KEPT", 3)
-    monkeypatch.setattr(events_stage, "LISTED", 2)
+    monkeypatch.setattr(merging, "MAX_KEPT", 3)
+    monkeypatch.setattr(build, "LISTED", 2)
     reports = [strike(n, 20, KHARKIV) for n in range(1, 9)]
     # the last, undated and so the least specific, names the toll and is the most severe
     toll = Quantity(value=40, unit="people_killed", qualifier="exact")
@@ -430,7 +433,7 @@ def test_an_event_past_its_kept_reports_still_counts_them_and_takes_their_figure
 
 
 def test_a_block_keeps_its_most_recent_events_joinable(monkeypatch: Any) -> None:
-    monkeypatch.setattr(events_stage, "RECENT_EVENTS", 3)
+    monkeypatch.setattr(store, "RECENT_EVENTS", 3)
     reports = [strike(n, 2 + 3 * n, KHARKIV) for n in range(6)]
     blocks, merges = merge_all(*reports)
     key = blocking_key(reports[0])
@@ -443,7 +446,7 @@ def test_a_block_keeps_its_most_recent_events_joinable(monkeypatch: Any) -> None
 
 
 def test_a_survivor_takes_the_counts_of_an_event_retired_into_it(monkeypatch: Any) -> None:
-    monkeypatch.setattr(events_stage, "MAX_KEPT", 2)
+    monkeypatch.setattr(merging, "MAX_KEPT", 2)
     # Three reports of the 19th and three of the 21st: two events, each past its kept two.
     on_19 = [strike(n, 19, KHARKIV) for n in (1, 2, 3)]
     on_21 = [strike(n, 21, KHARKIV) for n in (4, 5, 6)]
