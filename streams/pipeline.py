@@ -228,9 +228,9 @@ def _events(mention: EventMention, state: EventsState, at: Moment) -> list[Outpu
     for change in merge.changes:
         if change.event.status == "retired":
             continue
-        baseline = alerts.Baseline.combine([change.baseline, *change.absorbed])
+        baseline = alerts.combined([change.baseline, *change.absorbed])
         alert, after = alerts.evaluate(change.event, state.rules, baseline, at.stream, at.wall)
-        change.baseline = after.dump()
+        change.baseline = after
         if alert is not None:
             pages.append(Output("alerts", alert.event_id, alert))
     # Stored only once every alert is decided: if a rule raised, the mention is dead-lettered

@@ -10,7 +10,7 @@ from typing import Any
 
 from schemas import CanonicalEvent
 from schemas.event import SEVERITY_ORDER
-from streams.merging.reports import Report
+from streams.state.codec import Digest, Document, Figure, Report
 
 LISTED = 100
 """Ids and sources an event lists for the reports past those it keeps in full, and figures
@@ -19,9 +19,9 @@ it keeps of them (the newest); its counts (`mention_count`, `article_count`) go 
 
 def build(
     event_id: str,
-    documents: list[dict[str, Any]],
+    documents: list[Document],
     reports: dict[str, Report],
-    more: dict[str, Any] | None = None,
+    more: Digest | None = None,
 ) -> CanonicalEvent:
     """The canonical event its reports make: a function of the set, not of their order.
 
@@ -31,21 +31,22 @@ def build(
     as it is: an event rebuilt on each of its reports must not parse each one. `more` is
     the digest of the reports past the ones kept in full (`fold`).
     """
-    more = more or fold([], reports)
+    if more is None:
+        more = fold([], reports)
     seen = {d["mention_id"]: _seen(d, reports) for d in documents}
     ms = sorted(documents, key=lambda d: (seen[d["mention_id"]], d["mention_id"]))
     named = [d for d in ms if d["subtype"]]
     subtype = _most_common(d["subtype"] for d in named)
     mode = next((d["mode"] for d in named if d["subtype"] == subtype and d["mode"]), None)
     dated = [d["event_date"] for d in ms if d["event_date"] and d["evidence"].get("date")]
-    dated += more["dated"]
-    dates = dated or [d["event_date"] for d in ms if d["event_date"]] + more["dates"]
+    dated += more.dated
+    dates = dated or [d["event_date"] for d in ms if d["event_date"]] + more.dates
     received = [datetime.fromisoformat(d["received_at"]) for d in ms if d.get("received_at")]
-    received += [datetime.fromisoformat(r) for r in more["received"]]
-    times = [seen[d["mention_id"]] for d in ms] + more["seen"]
-    history = _history(ms, more["history"])
-    severities = [d["severity"] for d in ms] + more["severity"]
-    articles = {d["article_id"] for d in ms} | set(more["article_ids"])
+    received += [datetime.fromisoformat(r) for r in more.received]
+    times = [seen[d["mention_id"]] for d in ms] + more.seen
+    history = _history(ms, more.history)
+    severities = [d["severity"] for d in ms] + more.severity
+    articles = {d["article_id"] for d in ms} | set(more.article_ids)
     return CanonicalEvent.model_validate(
         {
             "event_id": event_id,
@@ -63,17 +64,17 @@ def build(
             "first_seen": datetime.fromtimestamp(min(times), UTC),
             "last_seen": datetime.fromtimestamp(max(times), UTC),
             "article_ids": sorted(articles),
-            "article_count": len(articles) + more["articles"] - len(more["article_ids"]),
-            "sources": sorted({d["source"] for d in ms} | set(more["sources"])),
-            "mention_ids": sorted([d["mention_id"] for d in ms] + more["mention_ids"]),
-            "mention_count": len(ms) + more["mentions"],
+            "article_count": len(articles) + more.articles - len(more.article_ids),
+            "sources": sorted({d["source"] for d in ms} | set(more.sources)),
+            "mention_ids": sorted([d["mention_id"] for d in ms] + more.mention_ids),
+            "mention_count": len(ms) + more.mentions,
             "confidence": max(d["confidence"] for d in ms),
             "last_received_at": max(received) if received else None,
         }
     )
 
 
-def _seen(document: dict[str, Any], reports: dict[str, Report]) -> float:
+def _seen(document: Document, reports: dict[str, Report]) -> float:
     """When a report was published (when it came, for one without a date)."""
     if document.get("published_at"):
         return datetime.fromisoformat(document["published_at"]).timestamp()
@@ -90,7 +91,7 @@ def _most_common(values: Iterable[str | None]) -> str | None:
     return max(listed, key=lambda v: (count[v], -listed.index(v)))
 
 
-def _weapon(documents: list[dict[str, Any]]) -> str | None:
+def _weapon(documents: list[Document]) -> str | None:
     """The weapon the most severe report names (the most often named, then the earliest)."""
     armed = [d for d in documents if d["weapon"]]
     if not armed:
@@ -130,12 +131,10 @@ def _place(places: Iterable[dict[str, Any] | None]) -> dict[str, Any] | None:
     return listed[best]
 
 
-def _history(
-    documents: list[dict[str, Any]], more: Iterable[dict[str, Any]] = ()
-) -> list[dict[str, Any]]:
+def _history(documents: list[Document], more: Iterable[Figure] = ()) -> list[Figure]:
     """Every figure with the report that gave it, oldest first (one per article and figure),
     with the figures of a digest (`more`, from `_history` too)."""
-    figures: dict[tuple[Any, ...], dict[str, Any]] = {}
+    figures: dict[tuple[Any, ...], Figure] = {}
     for figure in more:
         figures[_figure_key(figure)] = figure
     for d in documents:
@@ -150,52 +149,54 @@ def _history(
     return [figures[key] for key in sorted(figures)]
 
 
-def _figure_key(figure: dict[str, Any]) -> tuple[Any, ...]:
+def _figure_key(figure: Figure) -> tuple[Any, ...]:
     published = figure["published_at"]
     at = datetime.fromisoformat(published) if published else _EARLIEST
     quantity = figure["quantity"]
     return (at, figure["article_id"], quantity["unit"], quantity["value"])
 
 
-def fold(documents: list[dict[str, Any]], reports: dict[str, Report]) -> dict[str, Any]:
+def fold(documents: list[Document], reports: dict[str, Report]) -> Digest:
     """The digest of reports an event holds past the ones it keeps in full: what they add to
     the event (counts, up to LISTED ids and sources, its newest LISTED figures, severity,
     dates, times), without the reports."""
     dated = [d["event_date"] for d in documents if d["event_date"] and d["evidence"].get("date")]
     received = [d["received_at"] for d in documents if d.get("received_at")]
     articles = {d["article_id"] for d in documents}
-    return {
-        "mentions": len(documents),
-        "articles": len(articles),
-        "mention_ids": sorted(d["mention_id"] for d in documents)[:LISTED],
-        "article_ids": sorted(articles)[:LISTED],
-        "sources": sorted({d["source"] for d in documents})[:LISTED],
-        "severity": _extremes([d["severity"] for d in documents], SEVERITY_ORDER.__getitem__),
-        "history": _history(documents)[-LISTED:],
-        "dated": _extremes(dated),
-        "dates": _extremes([d["event_date"] for d in documents if d["event_date"]]),
-        "received": _extremes(received),
-        "seen": _extremes([_seen(d, reports) for d in documents]),
-    }
+    return Digest(
+        mentions=len(documents),
+        articles=len(articles),
+        mention_ids=sorted(d["mention_id"] for d in documents)[:LISTED],
+        article_ids=sorted(articles)[:LISTED],
+        sources=sorted({d["source"] for d in documents})[:LISTED],
+        severity=_extremes([d["severity"] for d in documents], SEVERITY_ORDER.__getitem__),
+        history=_history(documents)[-LISTED:],
+        dated=_extremes(dated),
+        dates=_extremes([d["event_date"] for d in documents if d["event_date"]]),
+        received=_extremes(received),
+        seen=_extremes([_seen(d, reports) for d in documents]),
+    )
 
 
-def combine(one: dict[str, Any] | None, other: dict[str, Any] | None) -> dict[str, Any] | None:
+def combine(one: Digest | None, other: Digest | None) -> Digest | None:
     """Two digests as one (an event's and one retired into it, or new reports folded in).
     An article both list is counted once; past the lists, counts can only add up."""
     if one is None or other is None:
         return one or other
-    shared = len(set(one["article_ids"]) & set(other["article_ids"]))
-    return {
-        "mentions": one["mentions"] + other["mentions"],
-        "articles": one["articles"] + other["articles"] - shared,
-        **{
-            k: sorted({*one[k], *other[k]})[:LISTED]
-            for k in ("mention_ids", "article_ids", "sources")
-        },
-        "severity": _extremes([*one["severity"], *other["severity"]], SEVERITY_ORDER.__getitem__),
-        "history": _history([], [*one["history"], *other["history"]])[-LISTED:],
-        **{k: _extremes([*one[k], *other[k]]) for k in ("dated", "dates", "received", "seen")},
-    }
+    shared = len(set(one.article_ids) & set(other.article_ids))
+    return Digest(
+        mentions=one.mentions + other.mentions,
+        articles=one.articles + other.articles - shared,
+        mention_ids=sorted({*one.mention_ids, *other.mention_ids})[:LISTED],
+        article_ids=sorted({*one.article_ids, *other.article_ids})[:LISTED],
+        sources=sorted({*one.sources, *other.sources})[:LISTED],
+        severity=_extremes([*one.severity, *other.severity], SEVERITY_ORDER.__getitem__),
+        history=_history([], [*one.history, *other.history])[-LISTED:],
+        dated=_extremes([*one.dated, *other.dated]),
+        dates=_extremes([*one.dates, *other.dates]),
+        received=_extremes([*one.received, *other.received]),
+        seen=_extremes([*one.seen, *other.seen]),
+    )
 
 
 def _extremes(values: list[Any], key: Callable[[Any], Any] | None = None) -> list[Any]:
@@ -209,7 +210,7 @@ def _extremes(values: list[Any], key: Callable[[Any], Any] | None = None) -> lis
 _EARLIEST = datetime.min.replace(tzinfo=UTC)
 
 
-def _latest_quantities(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _latest_quantities(history: list[Figure]) -> list[dict[str, Any]]:
     """The newest report's figure for each unit: a later 'up to 12,000' replaces 'some 8,000'."""
     latest: dict[str, dict[str, Any]] = {}
     for report in history:  # sorted oldest first, so later reports overwrite

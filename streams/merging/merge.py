@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cache
 from operator import attrgetter
@@ -24,14 +24,25 @@ from streams.merging.build import build, combine, fold
 from streams.merging.reports import (
     NOWHERE,
     Membership,
-    Report,
     anchor,
     blocking_key,
     component,
     news,
     partition,
+    report_of,
+    specificity,
 )
 from streams.merging.store import Block, Decoded, event_key, mention_key
+from streams.state.codec import (
+    Baseline,
+    Document,
+    EventEntry,
+    MentionLink,
+    OpenEvent,
+    Report,
+    RetiredEvent,
+    WaitingReport,
+)
 from streams.state.expiring import State
 
 EXACT_REPORTS = 64
@@ -46,16 +57,16 @@ join first, then the best fitting. An event it touches but cannot join may hold 
 that fits it better, which it can then take over."""
 MAX_KEPT = 16
 """Reports an event keeps in full: those that may open an event first, then the most
-specific (`Report.order`). They are regrouped and set the event's type, parties, place and
-weapon. Further reports are folded into the event's digest (`build.fold`: counts, ids, sources,
-figures, severity, dates), stay with the event for good, and cost nothing more as the
-event grows to thousands of reports."""
+specific (`reports.specificity`). They are regrouped and set the event's type, parties,
+place and weapon. Further reports are folded into the event's digest (`build.fold`: counts,
+ids, sources, figures, severity, dates), stay with the event for good, and cost nothing more
+as the event grows to thousands of reports."""
 
 
 def _kept_first(report: Report) -> tuple[Any, ...]:
     """Which of an event's reports it keeps in full (MAX_KEPT): those that may open an
     event, then the most specific."""
-    return (not report.opens, report.order)
+    return (not report.opens, specificity(report))
 
 
 @dataclass
@@ -64,10 +75,10 @@ class Change:
 
     event: CanonicalEvent
     created: bool = False
-    baseline: Any = None
-    """The event's paging baseline as stored (streams.stages.alerts.Baseline); the step that
-    evaluates alerts replaces it before the merge is committed."""
-    absorbed: list[Any] = field(default_factory=list)
+    baseline: Baseline | None = None
+    """The event's paging baseline as stored; the step that evaluates alerts
+    (streams.stages.alerts) replaces it before the merge is committed."""
+    absorbed: list[Baseline | None] = field(default_factory=list)
     """The stored baselines of events retired into this one in this merge."""
 
 
@@ -82,10 +93,9 @@ class Merge:
     relinked: list[EventMention] = field(default_factory=list)
     """Other reports whose event changed: a better fit opened, or their event was retired."""
     block: str = ""
-    entries: dict[str, dict[str, Any]] = field(default_factory=dict)
-    """Each changed open event's entry: its reports (JSON and rows) and the events merged
-    into it."""
-    links: dict[str, dict[str, Any]] = field(default_factory=dict)
+    entries: dict[str, EventEntry] = field(default_factory=dict)
+    """Each changed open event's entry, its baseline still to come from its `Change`."""
+    links: dict[str, MentionLink] = field(default_factory=dict)
     """Mention key -> which event the report now belongs to (and, waiting, the report)."""
     _block: Block | None = None
     _decoded: Decoded | None = None
@@ -106,12 +116,12 @@ class Merge:
             if change.event.status == "retired":
                 state.delete(key)
             else:
-                entry = {**self.entries[change.event.event_id], "baseline": change.baseline}
-                state.put(key, entry, now, window)
+                entry = replace(self.entries[change.event.event_id], baseline=change.baseline)
+                state.put(key, entry.encode(), now, window)
         for key, link in self.links.items():
-            state.put(key, link, now, window)
+            state.put(key, link.encode(), now, window)
         token = self.mention.mention_id  # a mention is merged into its block once
-        state.put(self.block, {**self._block.dump(), "token": token}, now, window)
+        state.put(self.block, self._block.entry(token).encode(), now, window)
         if self._decoded is not None:
             self._decoded.put(self.block, token, self._block)
 
@@ -134,16 +144,22 @@ def merge_mention(
     if anchor(mention) == NOWHERE:
         return Merge(mention.model_copy(update={"event_id": None}), block=key)
     seen = mention.published_at.timestamp() if mention.published_at else now
-    report = Report.of(mention, seen)
+    report = report_of(mention, seen)
     link = state.get(mention_key(key, mention.mention_id), now) if news(mention) else None
     block = Block.load(key, state.get(key, now), state, now, decoded)
     if link is not None:
-        return Merge(mention.model_copy(update={"event_id": block.now(link["event"])}), block=key)
+        event_id = block.now(MentionLink.decode(link).event)
+        return Merge(mention.model_copy(update={"event_id": event_id}), block=key)
     if not news(mention):
         return Merge(mention.model_copy(update={"event_id": block.best_event(report)}), block=key)
     merge = _Regroup(mention, report, key, block, state, now, window).merge()
     merge._decoded = decoded
     return merge
+
+
+_MISSING = EventEntry(reports={}, rows={}, merged_from=[], more=None, baseline=None)
+"""An event whose entry is not stored (its block's entry and its own expire together, so
+this is not expected): it is regrouped as if it held no reports."""
 
 
 class _Regroup:
@@ -174,18 +190,20 @@ class _Regroup:
             touched = list(block.events)
         else:
             touched = [e for *_, e in block.touched(report)[:MAX_CANDIDATES]]
-        self.stored = {e: state.get(event_key(key, e), now) or {} for e in touched}
+        self.stored: dict[str, EventEntry] = {}
+        for event_id in touched:
+            raw = state.get(event_key(key, event_id), now)
+            self.stored[event_id] = _MISSING if raw is None else EventEntry.decode(raw)
         self.reports: dict[str, Report] = {report.mention_id: report}
         self.before: dict[str, str | None] = {report.mention_id: None}
         for event_id, entry in self.stored.items():
-            for m, row in entry.get("rows", {}).items():
-                self.reports[m] = Report.load(m, row)
+            for m, kept in entry.rows.items():
+                self.reports[m] = kept
                 self.before[m] = event_id
         alone = Membership(report, 0)
-        for m, (row, _) in block.waiting.items():
-            waiting = Report.load(m, row)
-            if exact or alone.admits(waiting):
-                self.reports[m] = waiting
+        for m, waiting in block.waiting.items():
+            if exact or alone.admits(waiting.report):
+                self.reports[m] = waiting.report
                 self.before[m] = None
         if exact:
             self.reach = component(list(self.reports.values()), report)
@@ -198,13 +216,16 @@ class _Regroup:
         self.olds = sorted(self.had)
         self.documents = {mention.mention_id: _document(mention)}
         for entry in self.stored.values():
-            self.documents.update(entry.get("reports", {}))
+            self.documents.update(entry.reports)
 
-    def document(self, mention_id: str) -> dict[str, Any]:
+    def document(self, mention_id: str) -> Document:
         """A report as stored: in its event's entry, or in its mention key while it waits."""
         if mention_id not in self.documents:
-            link = self.state.get(mention_key(self.key, mention_id), self.now) or {}
-            self.documents[mention_id] = link["mention"]
+            raw = self.state.get(mention_key(self.key, mention_id), self.now)
+            mention = None if raw is None else MentionLink.decode(raw).mention
+            if mention is None:
+                raise KeyError(f"report {mention_id} is stored neither in an event nor waiting")
+            self.documents[mention_id] = mention
         return self.documents[mention_id]
 
     def merge(self) -> Merge:
@@ -220,15 +241,13 @@ class _Regroup:
         for r in self.reach:
             block.waiting.pop(r.mention_id, None)
         for r in waiting:
-            block.waiting[r.mention_id] = [r.dump(), self.deadline]
+            block.waiting[r.mention_id] = WaitingReport(r, self.deadline)
         mine = self.mention.mention_id
         for m, event_id in after.items():
             if m != mine and self.before.get(m) == event_id:
                 continue
-            link: dict[str, Any] = {"event": event_id}
-            if event_id is None:
-                link["mention"] = self.document(m)
-            merge.links[mention_key(self.key, m)] = link
+            waits = self.document(m) if event_id is None else None
+            merge.links[mention_key(self.key, m)] = MentionLink(event_id, waits)
             if m != mine:
                 moved = EventMention.model_validate(self.document(m))
                 merge.relinked.append(moved.model_copy(update={"event_id": event_id}))
@@ -252,20 +271,21 @@ class _Regroup:
             held = Counter(e for r in group if (e := self.before[r.mention_id]) is not None)
             opened = Counter(e for r in group if r.opens and (e := self.before[r.mention_id]))
             for event_id, count in held.items():
-                seeded = self.block.events[event_id][2] in members
+                seeded = self.block.events[event_id].seed in members
                 weights[index[event_id], i] = (
                     _MATCH + 10_000 * opened[event_id] + 10 * count + seeded
                 )
         ids = {i: olds[j] for j, i in _assign(weights, len(olds), len(groups)).items()}
         taken = set(self.block.events) | set(self.block.retired)
+        events = self.block.events
         for i, group in enumerate(groups):
             seed = group[0]
             if i not in ids:
                 ids[i] = _new_id(self.key, seed, self._taken(taken))
                 taken.add(ids[i])
-                self.block.events[ids[i]] = [self.now, 0.0, seed.mention_id, self.deadline, 0, None]
-            elif self.block.events[ids[i]][2] not in {r.mention_id for r in group}:
-                self.block.events[ids[i]][2] = seed.mention_id  # its seed moved on
+                events[ids[i]] = OpenEvent(self.now, 0.0, seed.mention_id, self.deadline, 0, None)
+            elif events[ids[i]].seed not in {r.mention_id for r in group}:
+                events[ids[i]] = replace(events[ids[i]], seed=seed.mention_id)  # it moved on
         return ids
 
     def _taken(self, taken: set[str]) -> Callable[[str], bool]:
@@ -289,12 +309,11 @@ class _Regroup:
             survivor = min(moved or ids.values(), key=lambda e: (-moved[e], self.block.opened(e)))
             into[old] = survivor
             self.block.events.pop(old)
-            self.block.retired[old] = [survivor, self.deadline]
+            self.block.retired[old] = RetiredEvent(survivor, self.deadline)
             stored = self.stored[old]
-            documents = list(stored.get("reports", {}).values())
-            event = build(old, documents, self.reports, stored.get("more"))
+            event = build(old, list(stored.reports.values()), self.reports, stored.more)
             event = event.model_copy(update={"status": "retired", "merged_into": survivor})
-            merge.changes.append(Change(event, baseline=stored.get("baseline")))
+            merge.changes.append(Change(event, baseline=stored.baseline))
         return into
 
     def _update(
@@ -306,12 +325,12 @@ class _Regroup:
         absorbed = [old for old, survivor in into.items() if survivor == event_id]
         if members == had and not absorbed:
             return
-        stored = self.stored.get(event_id, {})
-        merged_from = set(stored.get("merged_from", []))
-        more = stored.get("more")
+        stored = self.stored.get(event_id, _MISSING)
+        merged_from = set(stored.merged_from)
+        more = stored.more
         for old in absorbed:
-            merged_from |= {old, *self.stored[old].get("merged_from", [])}
-            more = combine(more, self.stored[old].get("more"))
+            merged_from |= {old, *self.stored[old].merged_from}
+            more = combine(more, self.stored[old].more)
         specific = sorted(group, key=_kept_first)
         kept, settled = specific[:MAX_KEPT], specific[MAX_KEPT:]
         if settled:
@@ -319,12 +338,13 @@ class _Regroup:
             more = combine(more, folded)
         ordered = sorted(kept, key=attrgetter("mention_id"))
         reports = {r.mention_id: self.document(r.mention_id) for r in ordered}
-        merge.entries[event_id] = {
-            "reports": reports,
-            "rows": {r.mention_id: r.dump() for r in ordered},
-            "merged_from": sorted(merged_from),
-            "more": more,
-        }
+        merge.entries[event_id] = EventEntry(
+            reports=reports,
+            rows={r.mention_id: r for r in ordered},
+            merged_from=sorted(merged_from),
+            more=more,
+            baseline=None,
+        )
         event = build(event_id, list(reports.values()), self.reports, more)
         event = event.model_copy(
             update={
@@ -332,16 +352,24 @@ class _Regroup:
                 "last_received_at": _received(self.mention, event),
             }
         )
-        opened, _, seed, *_ = self.block.events[event_id]
-        last_seen = max(r.seen for r in group)
-        summary = Membership.of_reports(kept).summary()
-        self.block.changed(event_id, [opened, last_seen, seed, self.deadline, len(kept), summary])
+        slot = self.block.events[event_id]
+        self.block.changed(
+            event_id,
+            OpenEvent(
+                opened=slot.opened,
+                last_seen=max(r.seen for r in group),
+                seed=slot.seed,
+                deadline=self.deadline,
+                kept=len(kept),
+                summary=Membership.of_reports(kept).summary(),
+            ),
+        )
         merge.changes.append(
             Change(
                 event,
                 created=event_id not in self.olds,
-                baseline=stored.get("baseline"),
-                absorbed=[self.stored[old].get("baseline") for old in absorbed],
+                baseline=stored.baseline,
+                absorbed=[self.stored[old].baseline for old in absorbed],
             )
         )
 
@@ -429,6 +457,6 @@ def event_id_for(text: str) -> str:
     return content_id(text, "ev-")
 
 
-def _document(mention: EventMention) -> dict[str, Any]:
+def _document(mention: EventMention) -> Document:
     """A mention as an event's entry keeps it: enough to rebuild the event and relink it."""
     return mention.model_dump(mode="json", exclude={"event_id"})

@@ -1,13 +1,14 @@
 """Reports: where reports meet (the blocking key), what membership needs of each, and the
 order-independent grouping of a block's reports into events.
 
-Reports meet in a block (`blocking_key`); within it, each news report is a `Report`: an
-interval of days the act can have happened on, a place, and parties. Two reports can be one
-event when their intervals overlap and their places and parties do not conflict; an event is
-a set of reports that can all be one (`Membership`). `partition` groups a block's reports the
-same way whatever order they came in: the most specific reports first (a named day before
-"recently", a region before a country), each joining the event it fits best or opening its
-own (docs/merging.md).
+Reports meet in a block (`blocking_key`); within it, each news report is a `Report`
+(streams.state.codec, as its block stores it): an interval of days the act can have
+happened on, a place, and parties. Two reports can be one event when their intervals
+overlap and their places and parties do not conflict; an event is a set of reports that can
+all be one (`Membership`). `partition` groups a block's reports the same way whatever order
+they came in: the most specific reports first (a named day before "recently", a region
+before a country), each joining the event it fits best or opening its own
+(docs/merging.md).
 """
 
 from __future__ import annotations
@@ -15,13 +16,12 @@ from __future__ import annotations
 import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from functools import cached_property
 from operator import attrgetter
 from typing import Any
 
 from schemas import EventMention
 from streams.extraction.coding import STATEMENTS
+from streams.state.codec import Report, Summary
 
 # How far apart two reports' dates may be and still be one event. A launch or a strike is a
 # point in time, give or take a time zone; a deployment or a sanctions regime is reported
@@ -84,86 +84,30 @@ def opens(mention: EventMention) -> bool:
     )
 
 
-@dataclass(frozen=True)
-class Report:
-    """One news mention as membership sees it; kept, compact, in its block's entry."""
+def report_of(mention: EventMention, seen: float) -> Report:
+    """A news mention as membership sees it; `seen` is its publication time."""
+    lo, hi = _interval(mention)
+    where = mention.location
+    return Report(
+        mention_id=mention.mention_id,
+        lo=lo,
+        hi=hi,
+        country=where.country if where else None,
+        subdivision=where.subdivision if where else None,
+        actors=frozenset(a.code for a in mention.actors),
+        recipients=frozenset(a.code for a in mention.recipients),
+        ongoing=mention.subtype in ONGOING_SUBTYPES,
+        opens=opens(mention),
+        seen=seen,
+        day=mention.event_date.isoformat() if mention.event_date else None,
+    )
 
-    mention_id: str
-    lo: float
-    """First day (proleptic ordinal, fractional) the act can have happened on."""
-    hi: float
-    """Last such day."""
-    country: str | None
-    subdivision: str | None
-    actors: frozenset[str]
-    recipients: frozenset[str]
-    ongoing: bool
-    opens: bool
-    seen: float
-    """Publication time (epoch seconds): the report keeps its event open for a window."""
-    day: str | None
-    """The mention's event date, which names an event it opens."""
 
-    @classmethod
-    def of(cls, mention: EventMention, seen: float) -> Report:
-        lo, hi = _interval(mention)
-        where = mention.location
-        return cls(
-            mention_id=mention.mention_id,
-            lo=lo,
-            hi=hi,
-            country=where.country if where else None,
-            subdivision=where.subdivision if where else None,
-            actors=frozenset(a.code for a in mention.actors),
-            recipients=frozenset(a.code for a in mention.recipients),
-            ongoing=mention.subtype in ONGOING_SUBTYPES,
-            opens=opens(mention),
-            seen=seen,
-            day=mention.event_date.isoformat() if mention.event_date else None,
-        )
-
-    def dump(self) -> list[Any]:
-        return [
-            None if math.isinf(self.lo) else self.lo,
-            None if math.isinf(self.hi) else self.hi,
-            self.country,
-            self.subdivision,
-            sorted(self.actors),
-            sorted(self.recipients),
-            self.ongoing,
-            self.opens,
-            self.seen,
-            self.day,
-        ]
-
-    @classmethod
-    def load(cls, mention_id: str, row: list[Any]) -> Report:
-        lo, hi, country, subdivision, actors, recipients, ongoing, can_open, seen, day = row
-        return cls(
-            mention_id=mention_id,
-            lo=-math.inf if lo is None else lo,
-            hi=math.inf if hi is None else hi,
-            country=country,
-            subdivision=subdivision,
-            actors=frozenset(actors),
-            recipients=frozenset(recipients),
-            ongoing=ongoing,
-            opens=can_open,
-            seen=seen,
-            day=day,
-        )
-
-    @cached_property
-    def order(self) -> tuple[Any, ...]:
-        """Most specific first: a narrower span of days, then more of place and parties."""
-        specific = sum(
-            (bool(self.subdivision), bool(self.country), bool(self.recipients), bool(self.actors))
-        )
-        return (self.hi - self.lo, -specific, self.lo, self.mention_id)
-
-    @property
-    def center(self) -> float:
-        return (self.lo + self.hi) / 2
+def specificity(report: Report) -> tuple[Any, ...]:
+    """Most specific first: a narrower span of days, then more of place and parties."""
+    places = bool(report.subdivision) + bool(report.country)
+    specific = places + bool(report.recipients) + bool(report.actors)
+    return (report.hi - report.lo, -specific, report.lo, report.mention_id)
 
 
 def _interval(mention: EventMention) -> tuple[float, float]:
@@ -246,7 +190,7 @@ class Membership:
         if any(math.isinf(b) for b in bounds):
             distance = 0.0
         else:
-            distance = abs(report.center - (self.lo + self.hi) / 2)
+            distance = abs((report.lo + report.hi) / 2 - (self.lo + self.hi) / 2)
         shared = len(self.parties & (report.actors | report.recipients))
         return (report.subdivision in self.places, shared, -distance, -self.rank)
 
@@ -257,34 +201,31 @@ class Membership:
             return False
         return not (self.country and report.country and self.country != report.country)
 
-    def summary(self) -> list[Any]:
-        """What `admits`, `touches` and `fit` need, as the block's entry keeps it (JSON)."""
-        return [
-            None if math.isinf(self.lo) else self.lo,
-            None if math.isinf(self.hi) else self.hi,
-            None if math.isinf(self.first) else self.first,
-            None if math.isinf(self.last) else self.last,
-            self.country,
-            sorted(self.point_places),
-            sorted(self.places),
-            sorted(sorted(s) for s in self.recipient_sets),
-            sorted(sorted(s) for s in self.actor_sets),
-        ]
+    def summary(self) -> Summary:
+        """What `admits`, `touches` and `fit` need, as the block's entry keeps it."""
+        return Summary(
+            lo=self.lo,
+            hi=self.hi,
+            first=self.first,
+            last=self.last,
+            country=self.country,
+            point_places=frozenset(self.point_places),
+            places=frozenset(self.places),
+            recipient_sets=frozenset(self.recipient_sets),
+            actor_sets=frozenset(self.actor_sets),
+        )
 
     @classmethod
-    def of_summary(cls, summary: list[Any], rank: int) -> Membership:
+    def of_summary(cls, summary: Summary, rank: int) -> Membership:
         """An event as its summary describes it, without its reports."""
-        lo, hi, first, last, country, point_places, places, recipient_sets, actor_sets = summary
         event = cls.__new__(cls)
         event.reports, event.rank = [], rank
-        event.lo = -math.inf if lo is None else lo
-        event.hi = math.inf if hi is None else hi
-        event.first = -math.inf if first is None else first
-        event.last = math.inf if last is None else last
-        event.country = country
-        event.point_places, event.places = set(point_places), set(places)
-        event.recipient_sets = {frozenset(s) for s in recipient_sets}
-        event.actor_sets = {frozenset(s) for s in actor_sets}
+        event.lo, event.hi = summary.lo, summary.hi
+        event.first, event.last = summary.first, summary.last
+        event.country = summary.country
+        event.point_places, event.places = set(summary.point_places), set(summary.places)
+        event.recipient_sets = set(summary.recipient_sets)
+        event.actor_sets = set(summary.actor_sets)
         event.parties = set().union(*event.recipient_sets, *event.actor_sets)
         return event
 
@@ -296,7 +237,6 @@ class Membership:
         return event
 
 
-_ORDER = attrgetter("order")
 _SPAN = attrgetter("lo", "hi", "mention_id")
 
 
@@ -309,7 +249,7 @@ def partition(reports: Iterable[Report]) -> tuple[list[list[Report]], list[Repor
     the best event they fit; the rest wait for one. Returns the events (each a list of
     reports, its seed first, in the order they were opened) and the waiting reports.
     """
-    ordered = sorted(reports, key=_ORDER)
+    ordered = sorted(reports, key=specificity)
     events: list[Membership] = []
     opened = _Openings()
     waiting: list[Report] = []

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
 
-from streams.merging.reports import Membership, Report
+from streams.merging.reports import Membership
+from streams.state.codec import BlockEntry, OpenEvent, Report, RetiredEvent, WaitingReport
 from streams.state.expiring import State
 
 
@@ -40,24 +41,21 @@ MAX_RETIRED = 1024
 
 @dataclass
 class Block:
-    """A block's entry: its open events (least recently changed first), the events retired
-    into another, and the reports waiting for an event to join. Each event's reports are in
-    the event's own entry (`event_key`), so merging a report reads and writes the events it
-    touches, not the block's every report.
+    """A block's state as a merge changes it (stored as streams.state.codec.BlockEntry): its
+    open events (least recently changed first), the events retired into another, and the
+    reports waiting for an event to join. Each event's reports are in the event's own entry
+    (`event_key`), so merging a report reads and writes the events it touches, not the
+    block's every report.
 
     Everything in it expires like a state entry (State.expired): an event a window after it
     last changed, a retired id a window after it was retired, a waiting report a window
     after it came.
     """
 
-    events: dict[str, list[Any]] = field(default_factory=dict)
-    """event id -> [opened at (stream time), last seen, seed, deadline, reports, summary]:
-    the seed is the report that opened the event, which the event's id stays with; the
-    summary (`Membership.summary`) is what deciding whether a report can join needs."""
-    retired: dict[str, list[Any]] = field(default_factory=dict)
-    """event id -> [merged into, deadline]."""
-    waiting: dict[str, list[Any]] = field(default_factory=dict)
-    """mention id -> [report row (Report.dump), deadline]; the mention is in its mention key."""
+    events: dict[str, OpenEvent] = field(default_factory=dict)
+    retired: dict[str, RetiredEvent] = field(default_factory=dict)
+    waiting: dict[str, WaitingReport] = field(default_factory=dict)
+    """By mention id."""
     views: dict[str, Membership] = field(default_factory=dict, repr=False)
     """Events as their summaries describe them, built once (not stored)."""
 
@@ -68,21 +66,25 @@ class Block:
         if block is None:
             if not value:
                 return cls()
-            # A copy: a dict table hands out the stored value itself, and a merge changes
-            # an event's entry in place.
-            block = cls(value["events"], value["retired"], value["waiting"]).copy()
-        block.events = {e: v for e, v in block.events.items() if not state.expired(v[3], now)}
-        block.retired = {e: v for e, v in block.retired.items() if not state.expired(v[1], now)}
-        block.waiting = {m: v for m, v in block.waiting.items() if not state.expired(v[1], now)}
+            stored = BlockEntry.decode(value)
+            block = cls(stored.events, stored.retired, stored.waiting)
+        block.events = {e: v for e, v in block.events.items() if not state.expired(v.deadline, now)}
+        block.retired = {
+            e: v for e, v in block.retired.items() if not state.expired(v.deadline, now)
+        }
+        block.waiting = {
+            m: v for m, v in block.waiting.items() if not state.expired(v.deadline, now)
+        }
         return block
 
-    def dump(self) -> dict[str, Any]:
-        return {"events": self.events, "retired": self.retired, "waiting": self.waiting}
+    def entry(self, token: str) -> BlockEntry:
+        """The block as stored by the merge of mention `token`."""
+        return BlockEntry(self.events, self.retired, self.waiting, token)
 
     def copy(self) -> Block:
-        """A copy to change without changing this one."""
+        """A copy to change without changing this one (its values are immutable)."""
         return Block(
-            {e: list(v) for e, v in self.events.items()},
+            dict(self.events),
             dict(self.retired),
             dict(self.waiting),
             {e: v for e, v in self.views.items() if e in self.events},
@@ -93,18 +95,18 @@ class Block:
         seen = set()
         while event_id in self.retired and event_id not in seen:
             seen.add(event_id)
-            event_id = self.retired[event_id][0]
+            event_id = self.retired[event_id].into
         return event_id
 
     def size(self) -> int:
         """The reports the block holds: its events' and those waiting."""
-        return sum(v[4] for v in self.events.values()) + len(self.waiting)
+        return sum(v.kept for v in self.events.values()) + len(self.waiting)
 
     def opened(self, event_id: str) -> tuple[float, str]:
         """Older events first: for ties, the event that keeps its id or survives a merge."""
-        return self.events[event_id][0], event_id
+        return self.events[event_id].opened, event_id
 
-    def changed(self, event_id: str, entry: list[Any]) -> None:
+    def changed(self, event_id: str, entry: OpenEvent) -> None:
         """Store an event's entry as the most recently changed."""
         self.events.pop(event_id, None)
         self.views.pop(event_id, None)
@@ -128,8 +130,8 @@ class Block:
         fits = []
         for event_id, entry in self.events.items():
             event = self.views.get(event_id)
-            if event is None and entry[5] is not None:
-                event = self.views[event_id] = Membership.of_summary(entry[5], 0)
+            if event is None and entry.summary is not None:
+                event = self.views[event_id] = Membership.of_summary(entry.summary, 0)
             if event is not None and event.touches(report):
                 fits.append((event.admits(report), event.fit(report), event_id))
         fits.sort(key=itemgetter(2))
@@ -156,7 +158,7 @@ class Decoded:
 
     def get(self, key: str, value: Any) -> Block | None:
         kept = self._blocks.get(key)
-        if kept is None or not value or value.get("token") != kept[0]:
+        if kept is None or BlockEntry.token_of(value) != kept[0]:
             return None
         self._blocks.move_to_end(key)
         return kept[1].copy()

@@ -40,7 +40,7 @@ class StoryStage:
         sig = record.signature or signature(article.body)
         first = self.copies.find(article.id, sig, now)
         if first is not None:
-            story, duplicate_of = first["story"], first["article_id"]
+            story, duplicate_of = first.story, first.article_id
         else:
             features = (
                 StoryFeatures.model_validate(record.features)
