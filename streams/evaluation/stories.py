@@ -14,13 +14,13 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from schemas import Article
+from schemas import Article, StoryFeatures
 from streams.errors import GeoeventsError
 from streams.stages.intake import normalise
 from streams.state.codec import Expiring
 from streams.state.expiring import ExpiringState
 from streams.stories.clusterer import DEFAULT_WINDOW_SECONDS, StoryClusterer
-from streams.stories.features import StoryFeatures, story_features
+from streams.stories.features import story_features
 
 
 @dataclass(frozen=True)

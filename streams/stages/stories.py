@@ -6,7 +6,7 @@ from schemas import ArticleRecord
 from streams.settings import StateSettings
 from streams.state.expiring import ExpiringState
 from streams.stories.clusterer import StoryClusterer
-from streams.stories.features import StoryFeatures, story_features
+from streams.stories.features import story_features
 from streams.stories.nearcopies import NearDuplicates, signature
 
 
@@ -42,11 +42,9 @@ class StoryStage:
         if first is not None:
             story, duplicate_of = first.story, first.article_id
         else:
-            features = (
-                StoryFeatures.model_validate(record.features)
-                if record.features is not None
-                else story_features(article)
-            )
+            features = record.features
+            if features is None:
+                features = story_features(article)
             story = self.stories.assign(article.id, features, now)
             duplicate_of = None
             self.copies.remember(article.id, sig, story, now)

@@ -12,10 +12,11 @@ from itertools import repeat
 from operator import mul
 from typing import Any
 
+from schemas import StoryFeatures
 from streams.ids import content_id
 from streams.state.codec import Story
 from streams.state.expiring import ExpiringState
-from streams.stories.features import StoryFeatures, heaviest, rounded, top_weights
+from streams.stories.features import heaviest, rounded, top_weights
 
 DEFAULT_WINDOW_SECONDS = 7 * 86400.0
 """How long a story stays open after its last article. Past about a week the time penalty

@@ -6,13 +6,13 @@ import hashlib
 import json
 from datetime import UTC, datetime, timedelta
 
-from schemas import Article
+from schemas import Article, StoryFeatures
 from streams.evaluation.stories import cluster as cluster_all
 from streams.evaluation.stories import read_articles, read_labels, score
 from streams.state.codec import Story
 from streams.state.expiring import ExpiringState
 from streams.stories.clusterer import StoryClusterer
-from streams.stories.features import StoryFeatures, story_features
+from streams.stories.features import story_features
 from tests.conftest import ROOT
 
 DAY = 86400.0
