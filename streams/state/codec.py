@@ -67,7 +67,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cached_property
+from typing import Any, TypeVar
 
 Document = dict[str, Any]
 """A mention as an event keeps it: schemas.EventMention as JSON, without its event_id."""
@@ -291,7 +292,22 @@ class Summary:
         )
 
 
-@dataclass(frozen=True, slots=True)
+# A block's entry is stored on every report merged into it, and most of its events, retired
+# ids and waiting reports did not change: each of those encodes once (a cached_property, so
+# these three keep a __dict__ rather than slots), and one decoded keeps the JSON it was read
+# from, so storing a block costs little more than copying its dicts. Successive stored
+# copies of a block share that JSON; nothing changes stored JSON in place.
+
+_Stored = TypeVar("_Stored", "OpenEvent", "RetiredEvent", "WaitingReport")
+
+
+def _encodes_as(value: _Stored, raw: list[Any]) -> _Stored:
+    """`value`, decoded from `raw`, encodes to it as it is: it need not encode again."""
+    value.__dict__["_encoded"] = raw
+    return value
+
+
+@dataclass(frozen=True)
 class OpenEvent:
     """One of a block's open events, as the block's entry lists it."""
 
@@ -309,13 +325,17 @@ class OpenEvent:
     """None only between its opening and its first update, within one merge."""
 
     def encode(self) -> list[Any]:
+        return self._encoded
+
+    @cached_property
+    def _encoded(self) -> list[Any]:
         summary = None if self.summary is None else self.summary.encode()
         return [self.opened, self.last_seen, self.seed, self.deadline.encode(), self.kept, summary]
 
     @classmethod
     def decode(cls, raw: list[Any]) -> OpenEvent:
         opened, last_seen, seed, deadline, kept, summary = raw
-        return cls(
+        event = cls(
             opened,
             last_seen,
             seed,
@@ -323,9 +343,10 @@ class OpenEvent:
             kept,
             None if summary is None else Summary.decode(summary),
         )
+        return _encodes_as(event, raw)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class RetiredEvent:
     """An event retired into another, remembered so that no new event takes its id and its
     redelivered reports find the survivor."""
@@ -335,15 +356,19 @@ class RetiredEvent:
     deadline: Deadline
 
     def encode(self) -> list[Any]:
+        return self._encoded
+
+    @cached_property
+    def _encoded(self) -> list[Any]:
         return [self.into, self.deadline.encode()]
 
     @classmethod
     def decode(cls, raw: list[Any]) -> RetiredEvent:
         into, deadline = raw
-        return cls(into, Deadline.decode(deadline))
+        return _encodes_as(cls(into, Deadline.decode(deadline)), raw)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class WaitingReport:
     """A report no event took yet (it may not open one); its mention is in its mention key."""
 
@@ -351,12 +376,16 @@ class WaitingReport:
     deadline: Deadline
 
     def encode(self) -> list[Any]:
+        return self._encoded
+
+    @cached_property
+    def _encoded(self) -> list[Any]:
         return [self.report.encode(), self.deadline.encode()]
 
     @classmethod
     def decode(cls, mention_id: str, raw: list[Any]) -> WaitingReport:
         row, deadline = raw
-        return cls(Report.decode(mention_id, row), Deadline.decode(deadline))
+        return _encodes_as(cls(Report.decode(mention_id, row), Deadline.decode(deadline)), raw)
 
 
 @dataclass(frozen=True, slots=True)

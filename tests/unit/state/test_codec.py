@@ -146,6 +146,7 @@ def test_a_blocks_entry() -> None:
         + ',[1800.0,1900.5]]},"token":"m9"}'
     )
     pinned(block, stored, BlockEntry.decode)
+    assert BlockEntry.decode(json.loads(stored)).encode() == json.loads(stored)
     assert BlockEntry.token_of(json.loads(stored)) == "m9"
     assert BlockEntry.token_of(None) is None
 
