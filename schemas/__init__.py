@@ -1,7 +1,7 @@
 """Pydantic models of every topic payload; JSON Schemas beside them are generated from these."""
 
 from schemas.alert import Alert, AlertKind
-from schemas.article import Article, ArticleRecord
+from schemas.article import Article, ArticleRecord, StoryFeatures
 from schemas.dead_letter import DeadLetter
 from schemas.event import (
     Actor,
@@ -32,4 +32,5 @@ __all__ = [
     "QuantityReport",
     "Severity",
     "Span",
+    "StoryFeatures",
 ]

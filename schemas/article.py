@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated
 
-from pydantic import Field, field_validator
+from pydantic import Field, StringConstraints, field_validator
 
 from schemas.base import Payload, UtcDatetime
 
@@ -37,6 +37,30 @@ class Article(Payload):
         return value
 
 
+Year = Annotated[str, StringConstraints(pattern=r"^\d{4}$")]
+Day = Annotated[str, StringConstraints(pattern=r"^\d{2}-\d{2}(-\d{4})?$")]
+
+
+class StoryFeatures(Payload):
+    """What the story stage compares about one article: compact JSON, computed before it
+    (streams.stories.features)."""
+
+    terms: dict[str, float]
+    """Top content terms (lower case, plurals folded) -> (1 + ln tf) x background IDF."""
+    entities: dict[str, float]
+    """Proper-noun terms (people, places, organisations) -> weight as for terms."""
+    numbers: list[str]
+    """Numbers the text states (two digits or more, not years), most frequent first."""
+    years: dict[Year, int]
+    """Years mentioned (1900-2099) -> count, lead mentions counted twice."""
+    lead_years: list[Year]
+    """Years in the title, dateline or first sentence: the year the report is about."""
+    dates: list[Day]
+    """Calendar days named in the text, MM-DD, or MM-DD-YYYY when the year is attached."""
+    published: float | None
+    """Publication time, epoch seconds (the caller's choice of stream time)."""
+
+
 class ArticleRecord(Payload):
     """An accepted article after intake and story assignment (internal topic)."""
 
@@ -44,7 +68,7 @@ class ArticleRecord(Payload):
     signature: list[int] | None = Field(
         default=None, description="MinHash signature of the body, for near-duplicate detection."
     )
-    features: dict[str, Any] | None = Field(
+    features: StoryFeatures | None = Field(
         default=None, description="Compact story features (terms, names, numbers, dates)."
     )
     story_id: str | None = None

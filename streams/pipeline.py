@@ -25,7 +25,9 @@ from typing import Any
 from schemas import Alert, ArticleRecord, CanonicalEvent, EventMention
 from schemas.base import Payload
 from streams.extraction import mentions
-from streams.merging import merge as events
+from streams.merging.merge import Change, merge_mention
+from streams.merging.reports import blocking_key
+from streams.merging.store import Decoded, block_of
 from streams.metrics import Metrics
 from streams.rules import RuleSet
 from streams.settings import Settings, StateSettings
@@ -191,7 +193,7 @@ def _extract(record: ArticleRecord, _: None, at: Moment) -> list[Output]:
     outputs = []
     for mention in mentions.extract(record):
         mention = mention.model_copy(update={"received_at": record.received_at})
-        outputs.append(Output("by_block", events.blocking_key(mention), mention))
+        outputs.append(Output("by_block", blocking_key(mention), mention))
     return outputs
 
 
@@ -209,7 +211,7 @@ class EventsState:
     blocks: ExpiringState
     rules: RuleSet
     window: float
-    decoded: events.Decoded = field(default_factory=events.Decoded)
+    decoded: Decoded = field(default_factory=Decoded)
 
 
 def _events_state(resources: Resources) -> EventsState:
@@ -221,14 +223,14 @@ def _events_state(resources: Resources) -> EventsState:
 
 
 def _events(mention: EventMention, state: EventsState, at: Moment) -> list[Output]:
-    merge = events.merge_mention(mention, state.blocks, at.stream, state.window, state.decoded)
+    merge = merge_mention(mention, state.blocks, at.stream, state.window, state.decoded)
     pages: list[Output] = []
     for change in merge.changes:
         if change.event.status == "retired":
             continue
-        baseline = alerts.Baseline.combine([change.baseline, *change.absorbed])
+        baseline = alerts.combined([change.baseline, *change.absorbed])
         alert, after = alerts.evaluate(change.event, state.rules, baseline, at.stream, at.wall)
-        change.baseline = after.dump()
+        change.baseline = after
         if alert is not None:
             pages.append(Output("alerts", alert.event_id, alert))
     # Stored only once every alert is decided: if a rule raised, the mention is dead-lettered
@@ -242,7 +244,7 @@ def _events(mention: EventMention, state: EventsState, at: Moment) -> list[Outpu
     ]
 
 
-def _change(change: events.Change) -> str:
+def _change(change: Change) -> str:
     if change.event.status == "retired":
         return "retired"
     return "new" if change.created else "updated"
@@ -325,7 +327,7 @@ PIPELINE: tuple[Step, ...] = (
                 "event-blocks",
                 "Open canonical events per blocking key, with their reports and paging state",
                 lambda windows: windows.event_window_seconds,
-                key_of=events.block_of,
+                key_of=block_of,
             ),
         ),
         observe=_count_events,

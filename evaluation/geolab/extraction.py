@@ -602,7 +602,7 @@ def run(
     labels code current events only, so the service's mentions of plans, possibilities and
     history (which open no event) are not predictions of one."""
     from streams.extraction.mentions import extract
-    from streams.merging.merge import news
+    from streams.merging.reports import news
 
     def current(record: ArticleRecord) -> list[EventMention]:
         return [m for m in extract(record) if news(m)]

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
 
 from schemas import Alert, AlertKind, CanonicalEvent
 from schemas.event import SEVERITY_ORDER
 from streams.headline import headline
 from streams.ids import content_id
 from streams.rules import Escalation, RuleSet
+from streams.state.codec import Baseline
 
 
 def alert_id_for(event_id: str, kind: str, severity: str, detail: str = "") -> str:
@@ -28,42 +27,19 @@ def alert_id_for(event_id: str, kind: str, severity: str, detail: str = "") -> s
     return content_id(text, "al-")
 
 
-@dataclass
-class Baseline:
-    """What an event looked like when it last paged, stored with the event.
-
-    `paged` says whether it paged at all: until it has, each change is asked whether it now
-    deserves its first ("new") page; after, only a rise over `severity` or `figures`
-    escalates.
-    """
-
-    paged: bool
-    severity: str
-    figures: dict[str, float] = field(default_factory=dict)
-
-    @classmethod
-    def load(cls, value: Any) -> Baseline | None:
-        if value is None:
-            return None
-        return cls(paged=bool(value["p"]), severity=value["s"], figures=dict(value["f"]))
-
-    def dump(self) -> dict[str, Any]:
-        return {"p": self.paged, "s": self.severity, "f": self.figures}
-
-    @classmethod
-    def combine(cls, stored: Iterable[Any]) -> Baseline | None:
-        """The baseline of an event that absorbed others: paged if any of them paged, at the
-        highest severity and figures any of them paged at (their pages were sent)."""
-        baselines = [b for b in map(cls.load, stored) if b is not None]
-        if not baselines:
-            return None
-        paged = [b for b in baselines if b.paged] or baselines
-        figures: dict[str, float] = {}
-        for b in paged:
-            for unit, value in b.figures.items():
-                figures[unit] = max(value, figures.get(unit, value))
-        severity = max((b.severity for b in paged), key=SEVERITY_ORDER.__getitem__)
-        return cls(paged=bool(paged[0].paged), severity=severity, figures=figures)
+def combined(baselines: Iterable[Baseline | None]) -> Baseline | None:
+    """The baseline of an event that absorbed others: paged if any of them paged, at the
+    highest severity and figures any of them paged at (their pages were sent)."""
+    known = [b for b in baselines if b is not None]
+    if not known:
+        return None
+    paged = [b for b in known if b.paged] or known
+    figures: dict[str, float] = {}
+    for b in paged:
+        for unit, value in b.figures.items():
+            figures[unit] = max(value, figures.get(unit, value))
+    severity = max((b.severity for b in paged), key=SEVERITY_ORDER.__getitem__)
+    return Baseline(paged=bool(paged[0].paged), severity=severity, figures=figures)
 
 
 def evaluate(

@@ -94,5 +94,5 @@ def to_record(article: Article) -> ArticleRecord:
     return ArticleRecord(
         article=article,
         signature=signature(article.body),
-        features=story_features(article).model_dump(mode="json"),
+        features=story_features(article),
     )

@@ -6,7 +6,7 @@ from schemas import ArticleRecord
 from streams.settings import StateSettings
 from streams.state.expiring import ExpiringState
 from streams.stories.clusterer import StoryClusterer
-from streams.stories.features import StoryFeatures, story_features
+from streams.stories.features import story_features
 from streams.stories.nearcopies import NearDuplicates, signature
 
 
@@ -40,13 +40,11 @@ class StoryStage:
         sig = record.signature or signature(article.body)
         first = self.copies.find(article.id, sig, now)
         if first is not None:
-            story, duplicate_of = first["story"], first["article_id"]
+            story, duplicate_of = first.story, first.article_id
         else:
-            features = (
-                StoryFeatures.model_validate(record.features)
-                if record.features is not None
-                else story_features(article)
-            )
+            features = record.features
+            if features is None:
+                features = story_features(article)
             story = self.stories.assign(article.id, features, now)
             duplicate_of = None
             self.copies.remember(article.id, sig, story, now)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, MutableMapping
 from typing import Any, Protocol
 
+from streams.state.codec import Deadline, Expiring
+
 SWEEP_FRACTION = 0.05
 """Sweep expired state each time stream time advances by this share of its window.
 
@@ -29,18 +31,18 @@ class State(Protocol):
     def delete(self, key: str) -> None:
         """Forget key."""
 
-    def deadline(self, now: float, ttl: float) -> list[float | None]:
-        """When something kept `ttl` from now expires: [stream time, wall time or None]."""
+    def deadline(self, now: float, ttl: float) -> Deadline:
+        """When something kept `ttl` from now expires."""
 
-    def expired(self, deadline: list[float | None], now: float) -> bool:
+    def expired(self, deadline: Deadline, now: float) -> bool:
         """Whether `deadline` (from `deadline`) has passed."""
 
 
 class ExpiringState:
     """State over a MutableMapping: a dict in replay and unit tests, a Faust Table in a worker.
 
-    Each entry is stored as {"v": value, "x": expires_at, "w": wall expiry}, JSON-serialisable
-    so a Faust table can changelog it. Expiry is lazy on read, plus `sweep()` run on a timer,
+    Each value is stored in an expiry envelope (streams.state.codec.Expiring), JSON so a
+    Faust table can changelog it. Expiry is lazy on read, plus `sweep()` run on a timer,
     so memory stays bounded however long the stream runs.
 
     With a wall clock (a worker), an entry expires only when both its stream-time and its
@@ -57,31 +59,26 @@ class ExpiringState:
         self._wall = wall
 
     def get(self, key: str, now: float) -> Any | None:
-        entry = self._map.get(key)
-        if entry is None or self.expired([entry.get("x"), entry.get("w")], now):
+        raw = self._map.get(key)
+        if raw is None:
             return None
-        return entry["v"]
+        entry = Expiring.decode(raw)
+        return None if self.expired(entry.deadline, now) else entry.value
 
     def put(self, key: str, value: Any, now: float, ttl: float | None = None) -> None:
-        if ttl is None:
-            self._map[key] = {"v": value, "x": None}
-            return
-        stream, wall = self.deadline(now, ttl)
-        entry = {"v": value, "x": stream}
-        if wall is not None:
-            entry["w"] = wall
-        self._map[key] = entry
+        deadline = Deadline(None) if ttl is None else self.deadline(now, ttl)
+        self._map[key] = Expiring(value, deadline).encode()
 
     def delete(self, key: str) -> None:
         self._map.pop(key, None)
 
-    def deadline(self, now: float, ttl: float) -> list[float | None]:
-        return [now + ttl, None if self._wall is None else self._wall() + ttl]
+    def deadline(self, now: float, ttl: float) -> Deadline:
+        return Deadline(now + ttl, None if self._wall is None else self._wall() + ttl)
 
-    def expired(self, deadline: list[float | None], now: float) -> bool:
-        stream, wall = deadline
-        if stream is None or stream > now:
+    def expired(self, deadline: Deadline, now: float) -> bool:
+        if deadline.stream is None or deadline.stream > now:
             return False
+        wall = deadline.wall
         return wall is None or self._wall is None or wall <= self._wall()
 
     def sweep(self, now: float, owns: Callable[[str], bool] | None = None) -> int:
@@ -90,7 +87,7 @@ class ExpiringState:
             k
             for k, e in list(self._map.items())
             if isinstance(e, dict)
-            and self.expired([e.get("x"), e.get("w")], now)
+            and self.expired(Expiring.decode(e).deadline, now)
             and (owns is None or owns(k))
         ]
         for key in expired:

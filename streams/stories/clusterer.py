@@ -12,9 +12,11 @@ from itertools import repeat
 from operator import mul
 from typing import Any
 
+from schemas import StoryFeatures
 from streams.ids import content_id
+from streams.state.codec import Story
 from streams.state.expiring import ExpiringState
-from streams.stories.features import StoryFeatures, heaviest, rounded, top_weights
+from streams.stories.features import heaviest, rounded, top_weights
 
 DEFAULT_WINDOW_SECONDS = 7 * 86400.0
 """How long a story stays open after its last article. Past about a week the time penalty
@@ -105,7 +107,7 @@ class _Story:
     """
 
     sid: str
-    value: dict[str, Any]
+    value: Story
     terms: dict[str, float]  # stored centroid, top terms
     names: dict[str, float]
     unit_terms: dict[str, float]  # normalised, for candidate retrieval
@@ -113,15 +115,15 @@ class _Story:
     last: float
 
     @classmethod
-    def load(cls, sid: str, value: dict[str, Any]) -> _Story:
-        terms, names = value["t"], value["e"]
-        return cls(sid, value, terms, names, _normalised(terms), _normalised(names), value["l"])
+    def load(cls, sid: str, value: Story) -> _Story:
+        terms, names = value.terms, value.names
+        return cls(sid, value, terms, names, _normalised(terms), _normalised(names), value.last)
 
-    def update(self, value: dict[str, Any]) -> None:
+    def update(self, value: Story) -> None:
         self.value = value
-        self.terms, self.names = value["t"], value["e"]
+        self.terms, self.names = value.terms, value.names
         self.unit_terms, self.unit_names = _normalised(self.terms), _normalised(self.names)
-        self.last = value["l"]
+        self.last = value.last
 
     def keys(self) -> set[str]:
         """The terms and names it is indexed under."""
@@ -171,10 +173,10 @@ class StoryClusterer:
     takes the article.
 
     Persistent state goes only through `stories`: one entry per story ("s:" + story id: a
-    bounded centroid and counts, expiring `window_seconds` after the story's last article)
-    and one per article ("a:" + article id -> story id), so a redelivered article returns
-    the story it was given. The inverted index used to find candidates is derived and
-    `rebuild` re-creates it from the state after a restart.
+    bounded centroid and counts, streams.state.codec.Story, expiring `window_seconds` after
+    the story's last article) and one per article ("a:" + article id -> story id), so a
+    redelivered article returns the story it was given. The inverted index used to find
+    candidates is derived and `rebuild` re-creates it from the state after a restart.
     """
 
     def __init__(
@@ -311,7 +313,7 @@ class StoryClusterer:
             if key.startswith("s:"):
                 value = self.state.get(key, now)
                 if value is not None:
-                    self._add(_Story.load(key[2:], value))
+                    self._add(_Story.load(key[2:], Story.decode(value)))
 
     def __len__(self) -> int:
         """Live stories."""
@@ -366,26 +368,26 @@ class StoryClusterer:
             )
         return query.rest
 
-    def _specifics(self, value: dict[str, Any], query: _Query) -> float:
+    def _specifics(self, story: Story, query: _Query) -> float:
         """Evidence from years, calendar days and numbers that agree or contradict."""
         weights = self.evidence
         score = 0.0
         years = query.years
-        story_years = value["y"].keys()
+        story_years = story.years.keys()
         if years and story_years:
             score += weights.year_agree if years & story_years else -weights.year_conflict
         lead = query.lead_years
         if lead and story_years and not lead & story_years:
             score -= weights.lead_year_conflict
-        story_leads = value["r"].keys()
+        story_leads = story.lead_years.keys()
         if story_leads and years:
             agree = bool(story_leads & years)
             score += weights.story_year_agree if agree else -weights.story_year_conflict
-        if query.dates and value["d"]:
-            near = any(_near(a, b) for a in query.dates for b in value["d"])
+        if query.dates and story.dates:
+            near = any(_near(a, b) for a in query.dates for b in story.dates)
             score += weights.date_agree if near else -weights.date_conflict
         numbers = query.numbers
-        if numbers and value["n"] and not numbers & value["n"].keys():
+        if numbers and story.numbers and not numbers & story.numbers.keys():
             score -= weights.number_conflict
         return score
 
@@ -474,18 +476,18 @@ class StoryClusterer:
 
     def _opened(
         self, terms: dict[str, float], names: dict[str, float], features: StoryFeatures, now: float
-    ) -> dict[str, Any]:
-        return {
-            "t": top_weights(terms, self.story_terms, digits=4),
-            "e": top_weights(names, self.story_names, digits=4),
-            "y": _top_counts(features.years.items(), 8),
-            "r": _top_counts(((y, 1) for y in features.lead_years), 4),
-            "n": _top_counts(((n, 1) for n in features.numbers), 16),
-            "d": _top_counts(((d, 1) for d in features.dates), 8),
-            "c": 1,
-            "f": now,
-            "l": now,
-        }
+    ) -> Story:
+        return Story(
+            terms=top_weights(terms, self.story_terms, digits=4),
+            names=top_weights(names, self.story_names, digits=4),
+            years=_top_counts(features.years.items(), 8),
+            lead_years=_top_counts(((y, 1) for y in features.lead_years), 4),
+            numbers=_top_counts(((n, 1) for n in features.numbers), 16),
+            dates=_top_counts(((d, 1) for d in features.dates), 8),
+            articles=1,
+            first=now,
+            last=now,
+        )
 
     def _grown(
         self,
@@ -494,26 +496,26 @@ class StoryClusterer:
         names: dict[str, float],
         features: StoryFeatures,
         now: float,
-    ) -> dict[str, Any]:
+    ) -> Story:
         old = story.value
-        years = dict(old["y"])
+        years = dict(old.years)
         for year, count in features.years.items():
             years[year] = years.get(year, 0) + count
-        return {
-            "t": _merge_weights(old["t"], terms, self.story_terms),
-            "e": _merge_weights(old["e"], names, self.story_names),
-            "y": _top_counts(years.items(), 8),
-            "r": _merge_counts(old["r"], features.lead_years, 4),
-            "n": _merge_counts(old["n"], features.numbers, 16),
-            "d": _merge_counts(old["d"], features.dates, 8),
-            "c": old["c"] + 1,
-            "f": min(old["f"], now),
-            "l": max(old["l"], now),
-        }
+        return Story(
+            terms=_merge_weights(old.terms, terms, self.story_terms),
+            names=_merge_weights(old.names, names, self.story_names),
+            years=_top_counts(years.items(), 8),
+            lead_years=_merge_counts(old.lead_years, features.lead_years, 4),
+            numbers=_merge_counts(old.numbers, features.numbers, 16),
+            dates=_merge_counts(old.dates, features.dates, 8),
+            articles=old.articles + 1,
+            first=min(old.first, now),
+            last=max(old.last, now),
+        )
 
-    def _store(self, sid: str, value: dict[str, Any]) -> None:
+    def _store(self, sid: str, value: Story) -> None:
         # Expiry counts from the story's last article, so the entry lives as long as it does.
-        self.state.put("s:" + sid, value, value["l"], self.window)
+        self.state.put("s:" + sid, value.encode(), value.last, self.window)
         story = self._stories.get(sid)
         if story is None:
             self._add(_Story.load(sid, value))

@@ -8,12 +8,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Annotated
 
-from pydantic import StringConstraints
-
-from schemas import Article
-from schemas.base import Payload
+from schemas import Article, StoryFeatures
 from streams.calendar import MONTHS, WEEKDAY_ABBREVIATIONS, WEEKDAYS
 
 MAX_TERMS = 40
@@ -55,29 +51,6 @@ _NOT_PLURAL = frozenset(
     "news series species means politics economics physics olympics athletics lens gas bus "
     "chaos arms sales".split()
 )
-
-
-Year = Annotated[str, StringConstraints(pattern=r"^\d{4}$")]
-Day = Annotated[str, StringConstraints(pattern=r"^\d{2}-\d{2}(-\d{4})?$")]
-
-
-class StoryFeatures(Payload):
-    """What the story stage compares about one article: compact JSON, computed before it."""
-
-    terms: dict[str, float]
-    """Top content terms (lower case, plurals folded) -> (1 + ln tf) x background IDF."""
-    entities: dict[str, float]
-    """Proper-noun terms (people, places, organisations) -> weight as for terms."""
-    numbers: list[str]
-    """Numbers the text states (two digits or more, not years), most frequent first."""
-    years: dict[Year, int]
-    """Years mentioned (1900-2099) -> count, lead mentions counted twice."""
-    lead_years: list[Year]
-    """Years in the title, dateline or first sentence: the year the report is about."""
-    dates: list[Day]
-    """Calendar days named in the text, MM-DD, or MM-DD-YYYY when the year is attached."""
-    published: float | None
-    """Publication time, epoch seconds (the caller's choice of stream time)."""
 
 
 @lru_cache(maxsize=1)

@@ -7,12 +7,13 @@ import re
 import zlib
 from collections import deque
 from collections.abc import Iterable
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 from datasketch import MinHash
 
 from streams.datelines import FIRST_LINE_DATELINE
+from streams.state.codec import FirstCopy
 from streams.state.expiring import ExpiringState
 
 # 32 bands of 3 rows: a pair at the threshold (Jaccard 0.45) becomes a candidate with
@@ -76,6 +77,15 @@ def unpack(packed: str) -> np.ndarray:
     return np.frombuffer(base64.b64decode(packed), np.uint32)
 
 
+@dataclass(frozen=True, slots=True)
+class Original:
+    """The first copy a later copy copies."""
+
+    article_id: str
+    story: str
+    seen: float
+
+
 class NearDuplicates:
     """First copies seen within a window, found again through LSH band keys.
 
@@ -102,13 +112,14 @@ class NearDuplicates:
         self._expiry.clear()
         live = []
         for article_id in self.state.keys():
-            entry = self.state.get(article_id, now)
-            if entry is not None:
-                live.append((entry["seen"], article_id, entry["sig"]))
+            raw = self.state.get(article_id, now)
+            if raw is not None:
+                first = FirstCopy.decode(raw)
+                live.append((first.seen, article_id, first.signature))
         for seen, article_id, packed in sorted(live):
             self._index(article_id, unpack(packed), seen)
 
-    def find(self, article_id: str, sig: list[int], now: float) -> dict[str, Any] | None:
+    def find(self, article_id: str, sig: list[int], now: float) -> Original | None:
         """The first copy this signature copies, or None (this one is new, or the first).
 
         Of several stored copies above the threshold, the earliest is the first copy. A
@@ -116,26 +127,27 @@ class NearDuplicates:
         """
         self._forget(now)
         mine = np.asarray(sig, np.uint32)
-        first: tuple[str, dict[str, Any]] | None = None
+        first: Original | None = None
         for candidate in self._candidates(mine):
             if candidate == article_id:
                 return None
             score = similarity(self._sigs[candidate], mine)
             if score < self.threshold:
                 continue
-            entry = self.state.get(candidate, now)
-            if entry is not None and (first is None or entry["seen"] < first[1]["seen"]):
-                first = (candidate, entry)
-        if first is None:
-            return None
-        return {"article_id": first[0], "story": first[1]["story"], "seen": first[1]["seen"]}
+            raw = self.state.get(candidate, now)
+            if raw is None:
+                continue
+            copy = FirstCopy.decode(raw)
+            if first is None or copy.seen < first.seen:
+                first = Original(candidate, copy.story, copy.seen)
+        return first
 
     def remember(self, article_id: str, sig: list[int], story_id: str, now: float) -> None:
         """Store a first copy so later copies within the window find it."""
         if self.state.get(article_id, now) is not None:
             return
-        entry = {"sig": pack(sig), "story": story_id, "seen": now}
-        self.state.put(article_id, entry, now, self.window)
+        first = FirstCopy(pack(sig), story_id, now)
+        self.state.put(article_id, first.encode(), now, self.window)
         self._index(article_id, np.asarray(sig, np.uint32), now)
 
     def _candidates(self, sig: np.ndarray) -> Iterable[str]:

@@ -7,7 +7,7 @@ import hashlib
 
 from streams.feed import _wire_id
 from streams.ids import content_id
-from streams.merging.merge import _event_id
+from streams.merging.merge import event_id_for
 from streams.stages.alerts import alert_id_for
 from streams.stories.clusterer import story_id_for
 from streams.stories.nearcopies import pack, signature, unpack
@@ -21,7 +21,7 @@ LAUNCH = (
 def test_content_ids_are_pinned() -> None:
     assert content_id("a1|10|52|ASSAULT|airstrike") == "8ec8ff3b299e4f8b"  # a mention's id
     assert story_id_for("a1") == "st-f29bc91bbdab169f"
-    assert _event_id("ASSAULT|-|UKR|2026-11-20") == "ev-68056e4f05fedcb8"
+    assert event_id_for("ASSAULT|-|UKR|2026-11-20") == "ev-68056e4f05fedcb8"
     assert alert_id_for("ev-68056e4f05fedcb8", "new", "critical") == "al-dbd21114fd7c00db"
     rose = alert_id_for("ev-68056e4f05fedcb8", "escalation", "critical", "troops rose to 12000")
     assert rose == "al-8f960cbc4c20d6d0"

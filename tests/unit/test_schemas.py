@@ -8,8 +8,10 @@ from datetime import UTC, datetime
 import pytest
 from pydantic import ValidationError
 
-from schemas import DeadLetter, EventMention
+from schemas import ArticleRecord, DeadLetter, EventMention
 from streams import schemagen
+from streams.stories.features import story_features
+from tests.conftest import make_record
 
 
 def test_committed_schema_files_are_current() -> None:
@@ -39,6 +41,18 @@ def test_dead_letter_keeps_original_bytes() -> None:
     wire = letter.to_json_bytes()
     json.loads(wire)
     assert DeadLetter.model_validate_json(wire).original == original
+
+
+def test_an_article_records_features_are_typed_and_their_json_unchanged() -> None:
+    record = make_record()
+    features = story_features(record.article)
+    assert record.features == features
+    wire = record.to_json_bytes()
+    assert json.loads(wire)["features"] == features.model_dump(mode="json")
+    assert ArticleRecord.model_validate_json(wire) == record
+    wrong = {**json.loads(wire), "features": {**json.loads(wire)["features"], "years": {"20": 1}}}
+    with pytest.raises(ValidationError):
+        ArticleRecord.model_validate(wrong)
 
 
 def test_mode_must_belong_to_root() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiokafka.partitioner import DefaultPartitioner
 
-from streams.merging.merge import block_of, event_key
+from streams.merging.store import block_of, event_key
 from streams.state.expiring import ExpiringState
 from streams.tables import Sweeper
 

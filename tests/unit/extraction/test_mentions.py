@@ -13,7 +13,7 @@ import pytest
 import streams
 from schemas import Actor, Article, ArticleRecord, EventMention
 from streams.extraction.mentions import extract
-from streams.merging.merge import opens
+from streams.merging.reports import opens
 
 REPO = Path(__file__).resolve().parents[3]
 SEED = REPO / ".." / "shared" / "examples" / "wire-seed.txt"

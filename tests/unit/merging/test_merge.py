@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import random
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -11,11 +12,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from schemas import Actor, Alert, CanonicalEvent, EventMention, Evidence, Location, Quantity, Span
-from streams.merging import merge as events_stage
-from streams.merging.merge import Decoded, Merge, blocking_key, event_key, merge_mention
+from streams.merging import build, store
+from streams.merging import merge as merging
+from streams.merging.merge import Merge, merge_mention
+from streams.merging.reports import blocking_key
+from streams.merging.store import Decoded, event_key
 from streams.pipeline import EventsState, Moment
 from streams.pipeline import _events as step_events
 from streams.rules import Rule, RuleSet
+from streams.state.codec import BlockEntry, EventEntry
 from streams.state.expiring import ExpiringState
 from tests.order import Outcome
 
@@ -262,6 +267,14 @@ def test_a_block_kept_decoded_is_read_again_once_another_worker_changed_it() -> 
     }
 
 
+def widen(blocks: ExpiringState, key: str, now: float) -> None:
+    """Rewrite an event's stored reports a day wider on each side, as a wider tolerance
+    would have stored them."""
+    entry = EventEntry.decode(blocks.get(key, now))
+    wider = {m: replace(r, lo=r.lo - 1.0, hi=r.hi + 1.0) for m, r in entry.rows.items()}
+    blocks.put(key, replace(entry, rows=wider).encode(), now, WINDOW)
+
+
 def test_when_two_events_turn_out_to_be_one_the_older_survives() -> None:
     # State an earlier configuration wrote (a narrower tolerance kept the 19th and the 20th
     # apart): the next report regroups them into one event and retires the younger.
@@ -270,12 +283,8 @@ def test_when_two_events_turn_out_to_be_one_the_older_survives() -> None:
     assert older and younger and older != younger
     key = blocking_key(strike(3, 20, KHARKIV))
     now = datetime(2026, 11, 21, 12, tzinfo=UTC).timestamp()
-    for event_id in (older, younger):
-        entry = blocks.get(event_key(key, event_id), now)
-        for row in entry["rows"].values():
-            row[0] -= 1.0  # both spans reach a day further: the 20th now fits both
-            row[1] += 1.0
-        blocks.put(event_key(key, event_id), entry, now, WINDOW)
+    for event_id in (older, younger):  # both spans reach a day further: the 20th fits both
+        widen(blocks, event_key(key, event_id), now)
     merged = merge_mention(strike(3, 20, KHARKIV), blocks, now, WINDOW)
     (retired,) = [c.event for c in merged.changes if c.event.status == "retired"]
     survivor = merged.event
@@ -388,8 +397,8 @@ class CountingMap(dict[str, Any]):
 
 
 def test_past_the_exact_size_a_report_reads_only_the_events_it_can_join(monkeypatch: Any) -> None:
-    monkeypatch.setattr(events_stage, "EXACT_REPORTS", 4)
-    monkeypatch.setattr(events_stage, "MAX_CANDIDATES", 2)
+    monkeypatch.setattr(merging, "EXACT_REPORTS", 4)
+    monkeypatch.setattr(merging, "MAX_CANDIDATES", 2)
     # Strikes on ten days two days apart, two reports each (one a day late): ten events.
     days = [2 + 2 * i for i in range(10)]
     reports = [strike(100 + i, day, KHARKIV) for i, day in enumerate(days)]
@@ -412,8 +421,8 @@ def test_past_the_exact_size_a_report_reads_only_the_events_it_can_join(monkeypa
 def test_an_event_past_its_kept_reports_still_counts_them_and_takes_their_figures(
     monkeypatch: Any,
 ) -> None:
-    monkeypatch.setattr(events_stage, "MAX_KEPT", 3)
-    monkeypatch.setattr(events_stage, "LISTED", 2)
+    monkeypatch.setattr(merging, "MAX_KEPT", 3)
+    monkeypatch.setattr(build, "LISTED", 2)
     reports = [strike(n, 20, KHARKIV) for n in range(1, 9)]
     # the last, undated and so the least specific, names the toll and is the most severe
     toll = Quantity(value=40, unit="people_killed", qualifier="exact")
@@ -430,12 +439,12 @@ def test_an_event_past_its_kept_reports_still_counts_them_and_takes_their_figure
 
 
 def test_a_block_keeps_its_most_recent_events_joinable(monkeypatch: Any) -> None:
-    monkeypatch.setattr(events_stage, "RECENT_EVENTS", 3)
+    monkeypatch.setattr(store, "RECENT_EVENTS", 3)
     reports = [strike(n, 2 + 3 * n, KHARKIV) for n in range(6)]
     blocks, merges = merge_all(*reports)
     key = blocking_key(reports[0])
     now = reports[-1].published_at.timestamp()  # type: ignore[union-attr]
-    kept = blocks.get(key, now)["events"]
+    kept = BlockEntry.decode(blocks.get(key, now)).events
     assert set(kept) == {m.mention.event_id for m in merges[-3:]}
     # a late report of the oldest event can no longer join it: it opens an event of its own
     late = merge_mention(strike(50, 2, KHARKIV), blocks, now, WINDOW)
@@ -443,7 +452,7 @@ def test_a_block_keeps_its_most_recent_events_joinable(monkeypatch: Any) -> None
 
 
 def test_a_survivor_takes_the_counts_of_an_event_retired_into_it(monkeypatch: Any) -> None:
-    monkeypatch.setattr(events_stage, "MAX_KEPT", 2)
+    monkeypatch.setattr(merging, "MAX_KEPT", 2)
     # Three reports of the 19th and three of the 21st: two events, each past its kept two.
     on_19 = [strike(n, 19, KHARKIV) for n in (1, 2, 3)]
     on_21 = [strike(n, 21, KHARKIV) for n in (4, 5, 6)]
@@ -453,11 +462,7 @@ def test_a_survivor_takes_the_counts_of_an_event_retired_into_it(monkeypatch: An
     key = blocking_key(on_19[0])
     now = datetime(2026, 11, 21, 12, tzinfo=UTC).timestamp()
     for event_id in (older, younger):  # widen the kept reports' days: the 20th fits both
-        entry = blocks.get(event_key(key, event_id), now)
-        for row in entry["rows"].values():
-            row[0] -= 1.0
-            row[1] += 1.0
-        blocks.put(event_key(key, event_id), entry, now, WINDOW)
+        widen(blocks, event_key(key, event_id), now)
     merged = merge_mention(strike(7, 20, KHARKIV), blocks, now, WINDOW)
     (retired,) = [c.event for c in merged.changes if c.event.status == "retired"]
     survivor = merged.event

@@ -12,7 +12,8 @@ from streams.errors import ConfigError
 from streams.merging.merge import merge_mention
 from streams.rules import Escalation, FigureEscalation, Rule, RuleSet, SuppressWindow, load_rules
 from streams.settings import DATA_DIR
-from streams.stages.alerts import Baseline, alert_id_for, evaluate
+from streams.stages.alerts import alert_id_for, combined, evaluate
+from streams.state.codec import Baseline
 from streams.state.expiring import ExpiringState
 from tests.unit.merging.test_merge import WINDOW, mention
 
@@ -70,11 +71,11 @@ def test_a_merged_event_inherits_the_pages_of_the_events_it_absorbed() -> None:
     page(event("critical"))
     retired = page.baseline
     survivor = Pager(RULES)
-    survivor.baseline = Baseline.combine([None, retired.dump() if retired else None])
+    survivor.baseline = combined([None, retired])
     # the survivor's own first update with the retired event's reports: already paged,
     # and at critical already, so nothing to say
     assert survivor(event("critical"), 1.0) is None
-    assert Baseline.combine([None, None]) is None
+    assert combined([None, None]) is None
 
 
 def test_alert_id_is_deterministic() -> None:

@@ -8,10 +8,11 @@ from datetime import UTC, datetime, timedelta
 
 from geolab.stories import cluster as cluster_all
 from geolab.stories import read_articles, read_labels, score
-from schemas import Article
+from schemas import Article, StoryFeatures
+from streams.state.codec import Story
 from streams.state.expiring import ExpiringState
 from streams.stories.clusterer import StoryClusterer
-from streams.stories.features import StoryFeatures, story_features
+from streams.stories.features import story_features
 from tests.conftest import ROOT
 
 DAY = 86400.0
@@ -207,9 +208,9 @@ def test_stored_story_stays_bounded() -> None:
     sid = ""
     for n in range(30):
         sid = clusterer.assign(f"q{n}", story_features(QUAKE_1), float(n))
-    value = state.get("s:" + sid, 30.0)
-    assert value is not None and value["c"] == 30
-    assert len(value["t"]) <= 10 and len(value["e"]) <= 5
+    story = Story.decode(state.get("s:" + sid, 30.0))
+    assert story.articles == 30
+    assert len(story.terms) <= 10 and len(story.names) <= 5
 
 
 def test_rebuild_from_restored_state_gives_the_same_assignments() -> None:

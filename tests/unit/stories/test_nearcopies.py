@@ -37,6 +37,6 @@ def test_a_late_copy_finds_its_original_while_the_wall_clock_keeps_it() -> None:
     copies.remember("a1", signature(BODY), "st-1", 0.0)
     late = 10 * 86400.0  # stream time, moved on by other articles
     found = copies.find("a2", signature(EDITED), late)
-    assert found is not None and found["article_id"] == "a1"
+    assert found is not None and found.article_id == "a1"
     wall[0] = week + 1
     assert copies.find("a3", signature(EDITED), late) is None
