@@ -51,7 +51,7 @@ def _paragraphs(text: str) -> str:
     return "\n\n".join(p for p in paragraphs if p)
 
 
-def _wire_id(source: str, date: str, body: str) -> str:
+def wire_id(source: str, date: str, body: str) -> str:
     return content_id("\n".join((source, date, body)), "wire-")
 
 
@@ -83,7 +83,7 @@ def split_wire(text: str) -> list[Article]:
             raise ValueError(f"article {n + 1} ({match.group(0).strip()!r}) has no text")
         articles.append(
             Article(
-                id=_wire_id(source, date, body),
+                id=wire_id(source, date, body),
                 source=source,
                 published_at=published_at,
                 body=body,

@@ -19,7 +19,7 @@ from streams.errors import GeoeventsError
 from streams.stages.intake import normalise
 from streams.state.codec import Expiring
 from streams.state.expiring import ExpiringState
-from streams.stories.clusterer import DEFAULT_WINDOW_SECONDS, StoryClusterer
+from streams.stories.clusterer import DEFAULT_WINDOW_SECONDS, STORY_KEY, StoryClusterer
 from streams.stories.features import story_features
 
 
@@ -264,7 +264,9 @@ def benchmark(articles: list[Article], copies: int) -> Throughput:
     clusterer, mapping = _run(stream)
     assign_us = (time.perf_counter() - started) / max(len(stream), 1) * 1e6
     live = len(clusterer)
-    stories = [Expiring.decode(raw).value for key, raw in mapping.items() if key.startswith("s:")]
+    stories = [
+        Expiring.decode(raw).value for key, raw in mapping.items() if key.startswith(STORY_KEY)
+    ]
     state_bytes = sum(len(json.dumps(value, separators=(",", ":"))) for value in stories)
     del clusterer, mapping
     gc.collect()

@@ -38,6 +38,7 @@ import yaml
 
 from streams.feed import RawRecord
 from streams.settings import DATA_DIR
+from streams.stories.clusterer import STORY_KEY
 
 NEW_STORY = 0.3
 """Share of articles that start a story."""
@@ -257,7 +258,7 @@ def run(
                     "ms_per_article": round((now - last) * 1000 / tenth, 2),
                     "ms_per_step": {k: round(v * 1000 / tenth, 2) for k, v in steps.items()},
                     "rss_mb": round(rss_bytes() / 2**20, 1),
-                    "live_stories": sum(1 for k in stories if k.startswith("s:")),
+                    "live_stories": sum(1 for k in stories if k.startswith(STORY_KEY)),
                     "table_keys": {name: len(t) for name, t in runner.tables.items()},
                     "seconds": round(now - started, 1),
                 }

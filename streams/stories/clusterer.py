@@ -56,6 +56,19 @@ def story_id_for(article_id: str) -> str:
     return content_id(article_id, "st-")
 
 
+STORY_KEY, ARTICLE_KEY = "s:", "a:"
+"""The two kinds of key in the `stories` table (streams.state.codec): a story's centroid, and
+the story an article was given."""
+
+
+def story_key(story_id: str) -> str:
+    return STORY_KEY + story_id
+
+
+def article_key(article_id: str) -> str:
+    return ARTICLE_KEY + article_id
+
+
 def _normalised(vector: dict[str, float]) -> dict[str, float]:
     norm = math.sqrt(sum(map(mul, vector.values(), vector.values())))
     return {t: w / norm for t, w in vector.items()} if norm else {}
@@ -172,9 +185,9 @@ class StoryClusterer:
     penalty for time since the story's last article. The best story at or above `threshold`
     takes the article.
 
-    Persistent state goes only through `stories`: one entry per story ("s:" + story id: a
+    Persistent state goes only through `stories`: one entry per story (`story_key`: a
     bounded centroid and counts, streams.state.codec.Story, expiring `window_seconds` after
-    the story's last article) and one per article ("a:" + article id -> story id), so a
+    the story's last article) and one per article (`article_key` -> story id), so a
     redelivered article returns the story it was given. The inverted index used to find
     candidates is derived and `rebuild` re-creates it from the state after a restart.
     """
@@ -297,20 +310,20 @@ class StoryClusterer:
             expires, sid = self._expiry[0]
             story = self._stories.get(sid)
             current = story is not None and story.last + self.window == expires
-            if current and self.state.get("s:" + sid, self._clock) is not None:
+            if current and self.state.get(story_key(sid), self._clock) is not None:
                 break
             heapq.heappop(self._expiry)
             if current and story is not None:
                 del self._stories[sid]
                 self._unindex(sid, story.keys())
-                self.state.delete("s:" + sid)
+                self.state.delete(story_key(sid))
 
     def rebuild(self, now: float) -> None:
         """Re-create the in-memory index from the persistent state (after restart or recovery)."""
         self._clear()
         self._clock = now
         for key in sorted(self.state.keys()):
-            if key.startswith("s:"):
+            if key.startswith(STORY_KEY):
                 value = self.state.get(key, now)
                 if value is not None:
                     self._add(_Story.load(key[2:], Story.decode(value)))
@@ -439,7 +452,7 @@ class StoryClusterer:
         """The story of this article: the best-matching live story, or a new one it opens."""
         self._clock = max(self._clock, now)
         self._purge()
-        known = self.state.get("a:" + article_id, self._clock)
+        known = self.state.get(article_key(article_id), self._clock)
         if known is not None:
             return str(known)
         own = story_id_for(article_id)
@@ -471,7 +484,7 @@ class StoryClusterer:
         else:
             sid = own
             self._store(sid, self._opened(terms, names, features, now))
-        self.state.put("a:" + article_id, sid, now, self.window)
+        self.state.put(article_key(article_id), sid, now, self.window)
         return sid
 
     def _opened(
@@ -515,7 +528,7 @@ class StoryClusterer:
 
     def _store(self, sid: str, value: Story) -> None:
         # Expiry counts from the story's last article, so the entry lives as long as it does.
-        self.state.put("s:" + sid, value.encode(), value.last, self.window)
+        self.state.put(story_key(sid), value.encode(), value.last, self.window)
         story = self._stories.get(sid)
         if story is None:
             self._add(_Story.load(sid, value))

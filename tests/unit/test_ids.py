@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 
-from streams.feed import _wire_id
+from streams.feed import wire_id
 from streams.ids import content_id
 from streams.merging.merge import event_id_for
 from streams.stages.alerts import alert_id_for
@@ -25,7 +25,7 @@ def test_content_ids_are_pinned() -> None:
     assert alert_id_for("ev-68056e4f05fedcb8", "new", "critical") == "al-dbd21114fd7c00db"
     rose = alert_id_for("ev-68056e4f05fedcb8", "escalation", "critical", "troops rose to 12000")
     assert rose == "al-8f960cbc4c20d6d0"
-    assert _wire_id("Wire", "2026-11-20", "Body text.") == "wire-bea54445293f1e5e"
+    assert wire_id("Wire", "2026-11-20", "Body text.") == "wire-bea54445293f1e5e"
 
 
 def test_a_stored_signature_is_pinned() -> None:

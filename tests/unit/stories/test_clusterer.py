@@ -11,7 +11,7 @@ from geolab.stories import read_articles, read_labels, score
 from schemas import Article, StoryFeatures
 from streams.state.codec import Story
 from streams.state.expiring import ExpiringState
-from streams.stories.clusterer import StoryClusterer
+from streams.stories.clusterer import StoryClusterer, story_key
 from streams.stories.features import story_features
 from tests.conftest import ROOT
 
@@ -188,7 +188,7 @@ def test_story_expires_a_window_after_its_last_article() -> None:
     late = clusterer.assign("q1c", story_features(QUAKE_1_FOLLOW), 1.6 * DAY)
     assert late != first
     assert len(clusterer) == 1
-    assert state.get("s:" + first, 1.6 * DAY) is None
+    assert state.get(story_key(first), 1.6 * DAY) is None
 
 
 def test_redelivered_article_gets_its_story_and_changes_nothing() -> None:
@@ -208,7 +208,7 @@ def test_stored_story_stays_bounded() -> None:
     sid = ""
     for n in range(30):
         sid = clusterer.assign(f"q{n}", story_features(QUAKE_1), float(n))
-    story = Story.decode(state.get("s:" + sid, 30.0))
+    story = Story.decode(state.get(story_key(sid), 30.0))
     assert story.articles == 30
     assert len(story.terms) <= 10 and len(story.names) <= 5
 
