@@ -22,7 +22,6 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
-from geolab.paths import ECBPLUS_ARTICLES
 from schemas import Alert
 from streams.broker import EmbeddedBroker, ensure_topics, free_port, service_topics
 from streams.demo import start_worker, stop_worker, wait_ready
@@ -153,8 +152,6 @@ def replay_memory(total: int, checkpoints: list[int], words: int) -> list[dict[s
     return rows
 
 
-NEWS_BASE = ECBPLUS_ARTICLES
-"""The article file news-like input is built from by default (as `bench window`'s)."""
 LATENCY_SEED = 8
 """Seed of the news the latency phase's reports lead, apart from the throughput phase's (7),
 so no latency article is a near-copy of a throughput one."""
