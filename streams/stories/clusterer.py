@@ -326,7 +326,7 @@ class StoryClusterer:
             if key.startswith(STORY_KEY):
                 value = self.state.get(key, now)
                 if value is not None:
-                    self._add(_Story.load(key[2:], Story.decode(value)))
+                    self._add(_Story.load(key.removeprefix(STORY_KEY), Story.decode(value)))
 
     def __len__(self) -> int:
         """Live stories."""
